@@ -16,6 +16,8 @@ import { defineConfig } from 'vitest/config';
 import type { Reporter, TestModule } from 'vitest/node';
 
 const workspaceRoot = import.meta.dirname;
+/** Registers the CPU backend and checks every test for leaked tensors (see vitest.setup.ts). */
+export const sharedSetup = join(workspaceRoot, 'vitest.setup.ts');
 // bench/ is deliberately absent: benchmarks are never part of `npm test`.
 const workspaceGroups = ['packages', 'apps'];
 
@@ -53,6 +55,7 @@ function projectFor({
       name,
       root: join(workspaceRoot, dir),
       include: ['test/**/*.test.ts'],
+      setupFiles: [sharedSetup],
     },
   };
 }
@@ -67,16 +70,17 @@ class SummaryLineReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const testModule of testModules) {
-      let testsInModule = 0;
+      let failedInModule = 0;
       for (const testCase of testModule.children.allTests()) {
-        testsInModule++;
         const state = testCase.result().state;
         if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
+        else if (state === 'failed') failedInModule++;
         else skipped++;
       }
-      // A file that failed to load or whose hooks threw counts as one failure.
-      if (testModule.state() === 'failed' && testsInModule === 0) failed++;
+      failed += failedInModule;
+      // A file that failed to load, or whose hooks threw while its tests were skipped, counts as
+      // one failure — so the closing line never reads "0 failed" for a failed file.
+      if (testModule.state() === 'failed' && failedInModule === 0) failed++;
     }
     failed += unhandledErrors.length;
     process.stdout.write(`\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);

@@ -26,7 +26,7 @@ scope(() => {
   const a = np.ones([4]);
   const b = np.ones([4]);
   results.eagerAddMicroseconds =
-    1000 * timeMs(() => np.add(a, b).dispose(), { warmup: 200, repeats: 20, inner: 500 });
+    1000 * timeMs(() => np.add(a, b).dispose(), { warmup: 20000, repeats: 20, inner: 2000 });
 });
 
 // jit call overhead: a jitted function of one small op.
@@ -34,7 +34,7 @@ scope(() => {
   const f = jit((x: Tensor) => x.add(1));
   const x = np.ones([4]);
   results.jitCallMicroseconds =
-    1000 * timeMs(() => f(x).dispose(), { warmup: 200, repeats: 20, inner: 500 });
+    1000 * timeMs(() => f(x).dispose(), { warmup: 20000, repeats: 20, inner: 2000 });
   f.dispose();
 });
 

@@ -50,5 +50,5 @@ export function mlp(params: readonly Dense[], x: Tensor): Tensor {
  */
 export function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
   const logp = nn.logSoftmax(logits, { axis: -1 });
-  return np.mean(np.takeAlongAxis(logp, np.expandDims(labels, -1), { axis: -1 })).neg();
+  return np.mean(np.takeAlongAxis(logp, np.expandDims(labels, -1), -1)).neg();
 }

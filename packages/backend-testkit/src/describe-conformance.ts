@@ -35,7 +35,9 @@ export function describeConformance<B extends Backend>(options: ConformanceOptio
     throw new TypeError('describeConformance: options.name must be a non-empty string');
   }
   if (typeof options.create !== 'function') {
-    throw new TypeError('describeConformance: options.create must be a function returning the backend');
+    throw new TypeError(
+      'describeConformance: options.create must be a function returning the backend',
+    );
   }
   const tolerances = resolveTolerances(options.tolerance);
   describe(`${options.name}: backend conformance`, async () => {

@@ -15,6 +15,7 @@
  * @packageDocumentation
  */
 export { describeConformance } from './describe-conformance.js';
+/** `|actual − expected| ≤ atol + rtol · scale` (see `DEFAULT_TOLERANCES`). */
 export type { Tolerance } from './internal/compare.js';
 export {
   type ConformanceOptions,

@@ -19,7 +19,6 @@
 import type { Backend } from '@tensile/core';
 import type { Tolerance } from './internal/compare.js';
 
-
 /** Tolerances of one float dtype, by kind of operation (see the table in this file's header). */
 export interface FloatTolerances {
   /** IEEE-exact or nearly so: add, sub, mul, div, rem, neg, abs, sign, rounding, sqrt, rsqrt, reciprocal, casts. */
@@ -31,7 +30,9 @@ export interface FloatTolerances {
 }
 
 /** Overrides of one float dtype's tolerances: any kind, any field. */
-export type FloatToleranceOverrides = { readonly [K in keyof FloatTolerances]?: Partial<Tolerance> };
+export type FloatToleranceOverrides = {
+  readonly [K in keyof FloatTolerances]?: Partial<Tolerance>;
+};
 
 /** Overrides of the default tolerances; anything left out keeps its default. */
 export interface ToleranceOptions {
@@ -86,7 +87,10 @@ export const DEFAULT_TOLERANCES: ResolvedTolerances = {
   gradients: { rtol: 2e-2, atol: 2e-3 },
 };
 
-function merge(base: FloatTolerances, override: FloatToleranceOverrides | undefined): FloatTolerances {
+function merge(
+  base: FloatTolerances,
+  override: FloatToleranceOverrides | undefined,
+): FloatTolerances {
   return {
     basic: { ...base.basic, ...override?.basic },
     transcendental: { ...base.transcendental, ...override?.transcendental },

@@ -8,7 +8,9 @@ import type { Backend } from '@tensile/core';
 import { describeConformance } from '../src/index.js';
 
 function createMinimalCpuBackend(): Backend {
-  const { conv, reduceWindow, cumulative, sort, compile, ...required } = createCpuBackend({ name: 'cpu-minimal' });
+  const { conv, reduceWindow, cumulative, sort, compile, ...required } = createCpuBackend({
+    name: 'cpu-minimal',
+  });
   return required;
 }
 

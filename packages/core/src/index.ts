@@ -49,6 +49,8 @@ export {
 } from './internal/errors.js';
 export { ClosedJaxpr, Jaxpr } from './internal/jaxpr/jaxpr.js';
 export { type BackendMemory, memory, setLeakWarnings } from './internal/memory.js';
+export type { Primitive } from './internal/primitives/spec.js';
+export { listPrimitives } from './internal/primitives/table.js';
 export {
   getBackend,
   listBackends,

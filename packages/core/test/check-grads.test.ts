@@ -7,7 +7,7 @@ import type { Tensor } from '../src/internal/core/tensor.js';
 import * as lax from '../src/internal/lax/primitive-ops.js';
 import { checkGrads } from '../src/internal/transforms/check-grads.js';
 import { scope } from '../src/internal/transforms/scope.js';
-import { tensor } from './helpers.js';
+import { tensor } from './support/tensors.js';
 
 describe('checkGrads', () => {
   it('passes on correct rules to second order', () => {

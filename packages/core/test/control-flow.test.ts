@@ -30,7 +30,8 @@ import { jit, makeJaxpr } from '../src/internal/transforms/jit.js';
 import { linearizeFlat } from '../src/internal/transforms/linearize.js';
 import { scope } from '../src/internal/transforms/scope.js';
 import { vmap } from '../src/internal/transforms/vmap-api.js';
-import { expectClose, tensor } from './helpers.js';
+import { expectClose } from './support/assertions.js';
+import { hostData, tensor } from './support/tensors.js';
 
 // ---------------------------------------------------------------- small tensor vocabulary
 
@@ -46,7 +47,6 @@ const sumAll = (x: Tensor) =>
 /** Matrix-vector product `[m,n] @ [n]`. */
 const matvec = (w: Tensor, v: Tensor) =>
   lax.dotGeneral(w, v, { contracting: [[1], [0]], batch: [[], []] });
-const values = (x: Tensor) => Array.from(x.dataSync() as ArrayLike<number>);
 
 // ---------------------------------------------------------------- a small RNN and its float64 oracle
 
@@ -228,7 +228,7 @@ describe('scan', () => {
       const [gu] = grad((p: RnnParams, h: Tensor) => rnnLossUnrolled(p, h, xs, c), {
         argnums: [0],
       })(p0, h0) as unknown as [RnnParams];
-      expectClose(gp.w, values((gu as RnnParams).w), [H, H], { rtol: 1e-4, atol: 1e-6 });
+      expectClose(gp.w, hostData((gu as RnnParams).w), [H, H], { rtol: 1e-4, atol: 1e-6 });
     });
   });
 
@@ -697,7 +697,7 @@ describe('customJvp, customVjp and checkpoint', () => {
     scope(() => {
       const x = tensor([100, 0, -5]);
       const naive = grad((v: Tensor) => sumAll(naiveSoftplus(v)))(x) as Tensor;
-      expect(Number.isNaN(values(naive)[0])).toBe(true);
+      expect(Number.isNaN(hostData(naive)[0])).toBe(true);
       expectClose(
         grad((v: Tensor) => sumAll(softplus(v)))(x) as Tensor,
         [1, 0.5, sigmoid(-5)],
@@ -712,7 +712,7 @@ describe('customJvp, customVjp and checkpoint', () => {
   it('customJvp works under vmap and vmap of grad', () => {
     scope(() => {
       const x = tensor([100, 0, -5, 1], [2, 2]);
-      expectClose(vmap(softplus)(x) as Tensor, values(naiveSoftplus(x)), [2, 2], { rtol: 1e-6 });
+      expectClose(vmap(softplus)(x) as Tensor, hostData(naiveSoftplus(x)), [2, 2], { rtol: 1e-6 });
       const g = vmap(grad((v: Tensor) => sumAll(softplus(v))))(x) as Tensor;
       expectClose(g, [1, 0.5, sigmoid(-5), sigmoid(1)], [2, 2], { rtol: 1e-6 });
       const g2 = grad((v: Tensor) => sumAll(vmap(softplus)(v) as Tensor))(x) as Tensor;
@@ -785,7 +785,7 @@ describe('customJvp, customVjp and checkpoint', () => {
       const w = tensor(W0, [H, H]);
       expectClose(remat(w) as Tensor, [rnnLossRef(ref)], [], { rtol: 1e-5 });
       const plain = grad(blockLoss)(w) as Tensor;
-      expectClose(grad(remat)(w) as Tensor, values(plain), [H, H], { rtol: 1e-5, atol: 1e-7 });
+      expectClose(grad(remat)(w) as Tensor, hostData(plain), [H, H], { rtol: 1e-5, atol: 1e-7 });
       const cellLoss = (v: Tensor) => sumAll(checkpoint((a: Tensor) => lax.sin(lax.mul(a, a)))(v));
       const x = tensor([0.3, 1.2]);
       expectClose(

@@ -28,7 +28,8 @@ function load(prefix: string, count: number) {
   return { x, y };
 }
 
-type Params = { w: Tensor; b: Tensor }[];
+type Dense = { w: Tensor; b: Tensor };
+type Params = [Dense, Dense];
 
 describe('end to end', () => {
   it('trains an MLP on the Fashion-MNIST slice to well above chance', () => {
@@ -41,7 +42,7 @@ describe('end to end', () => {
         { w: random.normal(k2, [64, 10]).mul(1 / 8), b: np.zeros([10]) },
       ];
       const model = (p: Params, x: Tensor) =>
-        nn.relu(x.matmul(p[0]!.w).add(p[0]!.b)).matmul(p[1]!.w).add(p[1]!.b);
+        nn.relu(x.matmul(p[0].w).add(p[0].b)).matmul(p[1].w).add(p[1].b);
       const loss = (p: Params, x: Tensor, y: Tensor) =>
         np.mean(np.sum(nn.logSoftmax(model(p, x)).mul(nn.oneHot(y, 10)), { axis: -1 })).neg();
       const step = jit(

@@ -11,7 +11,8 @@ import { grad } from '../src/internal/transforms/grad.js';
 import { jit, makeJaxpr, setJitDebug } from '../src/internal/transforms/jit.js';
 import { scope } from '../src/internal/transforms/scope.js';
 import { vmap } from '../src/internal/transforms/vmap-api.js';
-import { expectClose, tensor } from './helpers.js';
+import { expectClose } from './support/assertions.js';
+import { tensor } from './support/tensors.js';
 
 const f = (x: Tensor, y: Tensor) => lax.mul(lax.tanh(x), lax.exp(y));
 
@@ -102,6 +103,20 @@ describe('jit', () => {
       const v = vmap(g)(xs) as Tensor;
       expectClose(vj, Array.from(v.dataSync()), [2]);
       jg.dispose();
+    });
+  });
+
+  it('folds constant subexpressions at compile time, exactly as the backend computes them', () => {
+    scope(() => {
+      const two = () => lax.full([], 2, 'float32', false, 'cpu');
+      const f = (x: Tensor) => lax.mul(x, lax.broadcastInDim(lax.exp(lax.neg(two())), x.shape, []));
+      const jf = jit(f);
+      const x = tensor([1, 2, 3]);
+      const lowered = String(jf.lower(x));
+      expect(lowered).not.toMatch(/exp|neg/);
+      expect(lowered).toMatch(/fill\[.*value=0\.135335/);
+      expectClose(jf(x), Array.from(f(x).dataSync()));
+      jf.dispose();
     });
   });
 

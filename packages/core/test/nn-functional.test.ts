@@ -3,51 +3,22 @@
  * softmax_ce.json): activations and their derivatives, softmax/logSoftmax with VJPs, a
  * cross-entropy built from them, numerical stability at extreme inputs, and `oneHot`.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { grad, nn, np, scope, type Tensor, ValueError, vjp } from '../src/index.js';
-import { expectClose, tensor } from './helpers.js';
+import { expectClose } from './support/assertions.js';
+import { type GoldenArray, goldenTensor, loadGolden } from './support/golden.js';
+import { hostData } from './support/tensors.js';
 
-interface GoldenArray {
-  shape: number[];
-  dtype: string;
-  data: number[];
-}
-interface GoldenCase {
-  name: string;
-  inputs: Record<string, GoldenArray>;
-  params: Record<string, unknown>;
-  outputs: Record<string, GoldenArray>;
-}
-const loadGolden = (file: string) =>
-  (
-    JSON.parse(
-      readFileSync(join(import.meta.dirname, '../../../fixtures/golden', file), 'utf8'),
-    ) as { cases: GoldenCase[] }
-  ).cases;
-const load = (a: GoldenArray) => tensor(a.data, a.shape, a.dtype === 'int32' ? 'int32' : 'float32');
-const host = (t: Tensor) => Array.from(t.dataSync() as ArrayLike<number>);
 const f32 = (data: number[] | number[][]) => np.array(data, { dtype: 'float32' });
 
-/** Closeness to a float64 reference: exact match where it rounds to ±Infinity in float32, else atol + rtol·|e|. */
-function expectNear(
+/** Closeness to a float64 reference (see `expectClose`), skipping the indices in `skip` (kinks). */
+const expectNear = (
   actual: Tensor,
   expected: readonly number[],
   skip: readonly number[] = [],
   atol = 1e-6,
   rtol = 2e-5,
-): void {
-  const got = host(actual);
-  expect(got.length).toBe(expected.length);
-  expected.forEach((e, i) => {
-    if (skip.includes(i)) return;
-    const g = got[i] as number;
-    const f = Math.fround(e);
-    const ok = Number.isFinite(f) ? Math.abs(g - e) <= atol + rtol * Math.abs(e) : g === f;
-    if (!ok) expect.fail(`element ${i}: got ${g}, expected ${e}`);
-  });
-}
+) => expectClose(actual, expected, undefined, { atol, rtol, skip });
 
 const activations: Record<string, (x: Tensor) => Tensor> = {
   exp: (x) => np.exp(x),
@@ -65,12 +36,12 @@ const activations: Record<string, (x: Tensor) => Tensor> = {
 };
 
 describe('activations vs golden values (PyTorch float64)', () => {
-  for (const c of loadGolden('elementwise.json')) {
+  for (const c of loadGolden('elementwise')) {
     const fn = activations[c.name];
     if (!fn) continue;
     it(`${c.name}: values and derivatives`, () => {
       scope(() => {
-        const x = load(c.inputs.x as GoldenArray);
+        const x = goldenTensor(c.inputs.x as GoldenArray);
         const kinks = (c.params.kinks as number[]) ?? [];
         expectNear(fn(x), (c.outputs.y as GoldenArray).data);
         const dy = grad((v: Tensor) => np.sum(fn(v)))(x) as Tensor;
@@ -81,12 +52,12 @@ describe('activations vs golden values (PyTorch float64)', () => {
 });
 
 describe('softmax and logSoftmax vs golden values', () => {
-  for (const c of loadGolden('softmax_ce.json')) {
+  for (const c of loadGolden('softmax_ce')) {
     it(c.name, () => {
       scope(() => {
-        const logits = load(c.inputs.logits as GoldenArray);
-        const labels = load(c.inputs.labels as GoldenArray);
-        const ct = load(c.inputs.ct as GoldenArray);
+        const logits = goldenTensor(c.inputs.logits as GoldenArray);
+        const labels = goldenTensor(c.inputs.labels as GoldenArray);
+        const ct = goldenTensor(c.inputs.ct as GoldenArray);
         const out = (k: string) => c.outputs[k] as GoldenArray;
         expectNear(nn.logSoftmax(logits), out('log_softmax').data, [], 1e-5);
         expectNear(nn.softmax(logits), out('softmax').data);
@@ -121,7 +92,7 @@ describe('softmax and logSoftmax vs golden values', () => {
 });
 
 describe('stability at extreme inputs', () => {
-  const allFinite = (t: Tensor) => host(t).every(Number.isFinite);
+  const allFinite = (t: Tensor) => hostData(t).every(Number.isFinite);
 
   it('logsumexp subtracts the max and handles -Infinity rows', () => {
     scope(() => {
@@ -223,7 +194,7 @@ describe('other activations (closed forms)', () => {
         ) as Tensor,
         [0, 0, 1],
       );
-      expect(host(nn.relu(np.array([Number.NaN])))[0]).toBeNaN();
+      expect(hostData(nn.relu(np.array([Number.NaN])))[0]).toBeNaN();
       expect(nn.relu(np.array([-1, 3])).toArraySync()).toEqual([0, 3]);
       expect(nn.relu(np.array([-1, 3])).dtype).toBe('int32');
       expectClose(

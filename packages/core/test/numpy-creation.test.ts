@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DTypeError, jit, np, ShapeError, scope, type Tensor, ValueError } from '../src/index.js';
-import { expectClose } from './helpers.js';
+import { expectClose } from './support/assertions.js';
 
 describe('np.array', () => {
   it('infers shapes and JAX default dtypes from nested arrays', () => {

@@ -15,7 +15,7 @@ import {
   ValueError,
   vmap,
 } from '../src/index.js';
-import { expectClose } from './helpers.js';
+import { expectClose } from './support/assertions.js';
 
 const cube = () => np.arange(24).reshape([2, 3, 4]);
 

@@ -3,48 +3,26 @@
  * VJPs), `dot`/`vdot`/`inner`/`outer`/`tensordot`/`diagonal`/`trace`/`linalg.norm`, and
  * `einsum` against explicit loops over the labels — plus the errors for mismatched shapes.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jit, np, ShapeError, scope, type Tensor, ValueError, vjp, vmap } from '../src/index.js';
-import { expectClose, tensor } from './helpers.js';
-import { randomTensor } from './primitive-checks.js';
-
-interface GoldenArray {
-  shape: number[];
-  data: number[];
-}
-interface GoldenCase {
-  name: string;
-  inputs: Record<string, GoldenArray>;
-  outputs: Record<string, GoldenArray>;
-}
-const golden = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../../../fixtures/golden/matmul.json'), 'utf8'),
-) as { cases: GoldenCase[] };
-const load = (a: GoldenArray) => tensor(a.data, a.shape);
-const host = (t: Tensor) => Array.from(t.dataSync() as ArrayLike<number>);
+import { expectClose } from './support/assertions.js';
+import { expectGolden, goldenTensor, loadGolden } from './support/golden.js';
+import { hostData, randomTensor } from './support/tensors.js';
 
 describe('np.matmul on the golden edge shapes', () => {
-  for (const c of golden.cases) {
+  for (const c of loadGolden('matmul')) {
     it(c.name, () => {
       scope(() => {
-        const a = load(c.inputs.a as GoldenArray);
-        const b = load(c.inputs.b as GoldenArray);
-        const y = c.outputs.y as GoldenArray;
-        expectClose(np.matmul(a, b), y.data, y.shape, { rtol: 1e-5, atol: 1e-5 });
-        expectClose(a.matmul(b), y.data, y.shape, { rtol: 1e-5, atol: 1e-5 });
+        const a = goldenTensor(c.inputs.a);
+        const b = goldenTensor(c.inputs.b);
+        const tol = { rtol: 1e-5, atol: 1e-5 };
+        expectGolden(np.matmul(a, b), c.outputs.y, tol);
+        expectGolden(a.matmul(b), c.outputs.y, tol);
         const [out, pullback] = vjp((p: Tensor, q: Tensor) => np.matmul(p, q), a, b);
-        expect([...out.shape]).toEqual(y.shape);
-        const [da, db] = pullback(load(c.inputs.ct as GoldenArray)) as [Tensor, Tensor];
-        expectClose(da, (c.outputs.da as GoldenArray).data, (c.outputs.da as GoldenArray).shape, {
-          rtol: 1e-5,
-          atol: 1e-5,
-        });
-        expectClose(db, (c.outputs.db as GoldenArray).data, (c.outputs.db as GoldenArray).shape, {
-          rtol: 1e-5,
-          atol: 1e-5,
-        });
+        expect([...out.shape]).toEqual(c.outputs.y?.shape);
+        const [da, db] = pullback(goldenTensor(c.inputs.ct)) as [Tensor, Tensor];
+        expectGolden(da, c.outputs.da, tol);
+        expectGolden(db, c.outputs.db, tol);
         pullback.dispose();
       });
     });
@@ -91,8 +69,8 @@ describe('other products', () => {
       const d = np.dot(a, b);
       expect([...d.shape]).toEqual([2, 4, 5]);
       // dot(a, b)[i, j, k] = sum_l a[i, l] b[j, l, k]
-      const ha = host(a);
-      const hb = host(b);
+      const ha = hostData(a);
+      const hb = hostData(b);
       const expected: number[] = [];
       for (let i = 0; i < 2; i++)
         for (let j = 0; j < 4; j++)
@@ -204,7 +182,7 @@ function einsumLoop(
     });
   });
   const labels = [...sizes.keys()];
-  const datas = operands.map(host);
+  const datas = operands.map(hostData);
   const outShape = [...out].map((l) => sizes.get(l) as number);
   const result = new Array<number>(outShape.reduce((a, b) => a * b, 1)).fill(0);
   const assign = new Map<string, number>();
@@ -305,8 +283,8 @@ describe('np.einsum', () => {
       const v = randomTensor([4, 3], 4);
       const out = np.einsum('...i,...i->...', u, v);
       expect([...out.shape]).toEqual([2, 4]);
-      const hu = host(u);
-      const hv = host(v);
+      const hu = hostData(u);
+      const hv = hostData(v);
       const expected: number[] = [];
       for (let a = 0; a < 2; a++)
         for (let b = 0; b < 4; b++) {
@@ -350,11 +328,11 @@ describe('products under transforms', () => {
       const b = randomTensor([3, 5], 22);
       const batched = vmap((x: Tensor) => np.matmul(x, b))(a) as Tensor;
       const looped = np.stack([0, 1, 2, 3].map((k) => np.matmul(np.slice(a, k), b)));
-      expectClose(batched, host(looped), [4, 2, 5]);
+      expectClose(batched, hostData(looped), [4, 2, 5]);
       const viaEinsum = vmap((x: Tensor) => np.einsum('ij,jk->ik', x, b))(a) as Tensor;
-      expectClose(viaEinsum, host(looped), [4, 2, 5]);
+      expectClose(viaEinsum, hostData(looped), [4, 2, 5]);
       const f = jit((x: Tensor, y: Tensor) => np.einsum('bij,jk->bik', x, y));
-      expectClose(f(a, b), host(looped), [4, 2, 5]);
+      expectClose(f(a, b), hostData(looped), [4, 2, 5]);
       f.dispose();
     });
   });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { grad, np, ShapeError, scope, type Tensor, ValueError } from '../src/index.js';
-import { expectClose } from './helpers.js';
+import { expectClose } from './support/assertions.js';
 
 const shapeOf = (t: Tensor) => [...t.shape];
 

@@ -14,18 +14,11 @@ import { convRules } from '../src/internal/primitives/conv.js';
 import { contiguousStrides, sizeOf } from '../src/internal/shape.js';
 import { checkGrads } from '../src/internal/transforms/check-grads.js';
 import { vjp } from '../src/internal/transforms/grad.js';
-import { scope } from '../src/internal/transforms/scope.js';
-import {
-  expectGolden,
-  expectTransposeIdentity,
-  expectVmapMatchesLoop,
-  goldenTensor,
-  hostData,
-  loadGolden,
-  onMinimalBackend,
-  randomTensor,
-} from './conv-window-checks.js';
-import { expectClose } from './helpers.js';
+import { expectClose } from './support/assertions.js';
+import { onEveryBackend } from './support/backends.js';
+import { expectGolden, goldenTensor, loadGolden } from './support/golden.js';
+import { expectTransposeIdentity, expectVmapMatchesLoop } from './support/identities.js';
+import { hostData, randomTensor } from './support/tensors.js';
 
 const dilate = (d: number, r: number) => (d === 0 ? 0 : 1 + r * (d - 1));
 
@@ -151,17 +144,11 @@ const configs: [string, number[], number[], ConvParams][] = [
 
 const conv = (p: ConvParams) => (x: Tensor, w: Tensor) => lax.conv(x, w, p);
 
-/** Run `fn` on the CPU backend's conv and on the core fallback. */
-function onBothPaths(fn: () => void): void {
-  scope(fn);
-  onMinimalBackend(fn);
-}
-
 describe('conv', () => {
   describe('PyTorch golden values (forward and VJPs), backend conv and fallback', () => {
     for (const c of loadGolden('conv')) {
       it(c.name, () => {
-        onBothPaths(() => {
+        onEveryBackend(() => {
           const x = goldenTensor(c.inputs.x);
           const w = goldenTensor(c.inputs.w);
           const prm = c.params as {
@@ -209,7 +196,7 @@ describe('conv', () => {
   describe('matches a direct loop', () => {
     configs.forEach(([name, xs, ws, p], k) => {
       it(name, () => {
-        onBothPaths(() => {
+        onEveryBackend(() => {
           const x = randomTensor(xs, 10 + k);
           const w = randomTensor(ws, 20 + k);
           const expected = referenceConv(x, w, p);
@@ -222,7 +209,7 @@ describe('conv', () => {
   describe('derivatives', () => {
     configs.forEach(([name, xs, ws, p], k) => {
       it(`${name}: finite differences and the transpose identity`, () => {
-        onBothPaths(() => {
+        onEveryBackend(() => {
           const x = randomTensor(xs, 30 + k);
           const w = randomTensor(ws, 40 + k);
           checkGrads((a, b) => [lax.conv(a as Tensor, b as Tensor, p)], [x, w]);
@@ -256,7 +243,7 @@ describe('conv', () => {
     ];
     for (const [name, xs, ws, p] of cases) {
       it(name, () => {
-        onBothPaths(() => {
+        onEveryBackend(() => {
           const f = conv(p);
           const withBatch = (shape: number[], axis: number) => [
             ...shape.slice(0, axis),

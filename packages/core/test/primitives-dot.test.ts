@@ -14,15 +14,10 @@ import { broadcastShapes, range } from '../src/internal/shape.js';
 import { checkGrads } from '../src/internal/transforms/check-grads.js';
 import { vjp } from '../src/internal/transforms/grad.js';
 import { scope } from '../src/internal/transforms/scope.js';
-import {
-  expectGolden,
-  expectTransposeIdentity,
-  expectVmapMatchesLoop,
-  goldenTensor,
-  loadGolden,
-  randomTensor,
-} from './conv-window-checks.js';
-import { expectClose, tensor } from './helpers.js';
+import { expectClose } from './support/assertions.js';
+import { expectGolden, goldenTensor, loadGolden } from './support/golden.js';
+import { expectTransposeIdentity, expectVmapMatchesLoop } from './support/identities.js';
+import { randomTensor, tensor } from './support/tensors.js';
 
 /** `numpy.matmul` from reshape, broadcastInDim and one dotGeneral with batch dims. */
 function matmul(a: Tensor, b: Tensor): Tensor {

@@ -13,86 +13,15 @@ import { indexingRules } from '../src/internal/primitives/indexing.js';
 import { checkGrads } from '../src/internal/transforms/check-grads.js';
 import { grad } from '../src/internal/transforms/grad.js';
 import { jit } from '../src/internal/transforms/jit.js';
-import { applyLinear, linearizeFlat, pullBack } from '../src/internal/transforms/linearize.js';
 import { scope } from '../src/internal/transforms/scope.js';
 import { vmap } from '../src/internal/transforms/vmap-api.js';
-import { expectClose, tensor } from './helpers.js';
+import { expectClose } from './support/assertions.js';
+import { expectTransposeIdentity, expectVmapMatchesLoop } from './support/identities.js';
+import { hostData, randomTensor, sliceHost, tensor } from './support/tensors.js';
 
 const ints = (data: readonly number[], shape: readonly number[] = [data.length]) =>
   tensor(data, shape, 'int32');
 const scalar = (v: number) => tensor([v], [], 'int32');
-
-function hostData(x: Tensor): number[] {
-  return Array.from(x.dataSync() as ArrayLike<number>);
-}
-
-/** Seeded uniform floats in [-1, 1). */
-function randomTensor(shape: readonly number[], seed: number): Tensor {
-  let s = (seed * 2654435761 + 12345) >>> 0 || 1;
-  const size = shape.reduce((a, b) => a * b, 1);
-  const data = Array.from({ length: size }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s / 2 ** 32) * 2 - 1;
-  });
-  return tensor(data, shape);
-}
-
-function dot(a: readonly Tensor[], b: readonly Tensor[]): number {
-  return a.reduce((total, x, i) => {
-    const ys = hostData(b[i] as Tensor);
-    return total + hostData(x).reduce((s, v, k) => s + v * (ys[k] as number), 0);
-  }, 0);
-}
-
-/** The linearization J of `fn` at float `args` and its transpose agree: ⟨ct, J·t⟩ = ⟨Jᵀ·ct, t⟩. */
-function expectTransposeIdentity(
-  fn: (...args: Tensor[]) => Tensor[],
-  args: readonly Tensor[],
-): void {
-  scope(() => {
-    const lin = linearizeFlat(fn, args);
-    const tangents = args.map((a, i) => randomTensor(a.shape, 100 + i));
-    const jt = applyLinear(lin, tangents);
-    const cts = lin.outs.map((o, i) => randomTensor(o.shape, 200 + i));
-    const pulled = pullBack(lin, args, cts);
-    lin.dispose();
-    const lhs = dot(cts, jt);
-    const rhs = dot(pulled, tangents);
-    expect(Math.abs(lhs - rhs), `⟨ct, J·t⟩ = ${lhs} but ⟨Jᵀ·ct, t⟩ = ${rhs}`).toBeLessThanOrEqual(
-      1e-4 * (1 + Math.abs(lhs)),
-    );
-  });
-}
-
-/** Element `b` of `x` along `axis` (via lax.slice, any dtype). */
-function take(x: Tensor, axis: number, b: number): Tensor {
-  const start = x.shape.map((_, d) => (d === axis ? b : 0));
-  const limit = x.shape.map((n, d) => (d === axis ? b + 1 : n));
-  return lax.reshape(
-    lax.slice(x, start, limit),
-    x.shape.filter((_, d) => d !== axis),
-  );
-}
-
-/** `vmap(fn)` equals applying `fn` to each slice (any dtypes; output batch axis 0). */
-function expectVmapLoop(
-  fn: (...xs: Tensor[]) => Tensor,
-  args: readonly Tensor[],
-  inAxes: readonly (number | null)[],
-): void {
-  scope(() => {
-    const mapped = inAxes.findIndex((a) => a !== null);
-    const size = (args[mapped] as Tensor).shape[inAxes[mapped] as number] as number;
-    const batched = vmap(fn, { inAxes: [...inAxes] })(...args) as Tensor;
-    expect(batched.shape[0]).toBe(size);
-    for (let b = 0; b < size; b++) {
-      const expected = fn(
-        ...args.map((a, i) => (inAxes[i] === null ? a : take(a, inAxes[i] as number, b))),
-      );
-      expectClose(take(batched, 0, b), hostData(expected), expected.shape, { rtol: 0, atol: 0 });
-    }
-  });
-}
 
 describe('gather', () => {
   it('takes rows and columns, with n-d indices', () => {
@@ -146,16 +75,16 @@ describe('gather', () => {
       const x2 = randomTensor([3, 5, 4], 5);
       const i0 = ints([4, 0, 2, 2, 1, 3, -2, 7, 1, 0, 0, 4], [4, 3]);
       const i1 = ints([4, 0, 2, 2, 1, 3, -2, 7, 1, 0, 0, 4], [3, 4]);
-      const x = take(x0, 0, 0);
+      const x = sliceHost(x0, 0, 0);
       const i = ints([2, 0, 1]);
       for (const axis of [0, 1]) {
         const f = (a: Tensor, j: Tensor) => lax.gather(a, j, axis);
-        expectVmapLoop(f, [x0, i], [0, null]);
-        expectVmapLoop(f, [x2, i], [2, null]);
-        expectVmapLoop(f, [x, i0], [null, 0]);
-        expectVmapLoop(f, [x, i1], [null, 1]);
-        expectVmapLoop(f, [x0, i0], [0, 0]);
-        expectVmapLoop(f, [x2, i1], [2, 1]);
+        expectVmapMatchesLoop(f, [x0, i], [0, null]);
+        expectVmapMatchesLoop(f, [x2, i], [2, null]);
+        expectVmapMatchesLoop(f, [x, i0], [null, 0]);
+        expectVmapMatchesLoop(f, [x, i1], [null, 1]);
+        expectVmapMatchesLoop(f, [x0, i0], [0, 0]);
+        expectVmapMatchesLoop(f, [x2, i1], [2, 1]);
       }
     });
   });
@@ -224,20 +153,20 @@ describe('scatterAdd', () => {
     scope(() => {
       // Batch size 3; logical operand [4, 2], logical indices [2], logical updates [2, 2] (axis 0).
       const operand = randomTensor([3, 4, 2], 9);
-      const o = take(operand, 0, 0);
+      const o = sliceHost(operand, 0, 0);
       const updates = randomTensor([3, 2, 2], 10);
-      const u = take(updates, 0, 0);
+      const u = sliceHost(updates, 0, 0);
       const idx = ints([0, 3, 3, 1, 2, 2], [3, 2]);
       const f = (a: Tensor, i: Tensor, v: Tensor) => lax.scatterAdd(a, i, v, 0);
-      expectVmapLoop(f, [operand, ints([1, 1]), u], [0, null, null]);
-      expectVmapLoop(f, [o, ints([1, 3]), updates], [null, null, 0]);
-      expectVmapLoop(f, [operand, idx, updates], [0, 0, 0]);
-      expectVmapLoop(f, [o, idx, updates], [null, 0, 0]);
-      expectVmapLoop(f, [operand, idx, u], [0, 0, null]);
+      expectVmapMatchesLoop(f, [operand, ints([1, 1]), u], [0, null, null]);
+      expectVmapMatchesLoop(f, [o, ints([1, 3]), updates], [null, null, 0]);
+      expectVmapMatchesLoop(f, [operand, idx, updates], [0, 0, 0]);
+      expectVmapMatchesLoop(f, [o, idx, updates], [null, 0, 0]);
+      expectVmapMatchesLoop(f, [operand, idx, u], [0, 0, null]);
       // Along axis 1 the logical updates are [4, 2]; here batched at their axis 1.
       const g = (a: Tensor, i: Tensor, v: Tensor) => lax.scatterAdd(a, i, v, 1);
-      expectVmapLoop(g, [operand, idx, randomTensor([4, 3, 2], 11)], [0, 0, 1]);
-      expectVmapLoop(g, [randomTensor([4, 2, 3], 12), idx, randomTensor([4, 3, 2], 11)], [2, 0, 1]);
+      expectVmapMatchesLoop(g, [operand, idx, randomTensor([4, 3, 2], 11)], [0, 0, 1]);
+      expectVmapMatchesLoop(g, [randomTensor([4, 2, 3], 12), idx, randomTensor([4, 3, 2], 11)], [2, 0, 1]);
     });
   });
 
@@ -299,12 +228,12 @@ describe('dynamicSlice', () => {
       const s0 = ints([0, 2, 5, -1]);
       const s1 = ints([3, 1, 0, 9]);
       const f = (a: Tensor, i: Tensor, j: Tensor) => lax.dynamicSlice(a, [i, j], [2, 3]);
-      expectVmapLoop(f, [xs, scalar(1), scalar(1)], [0, null, null]);
-      expectVmapLoop(f, [xs, scalar(1), scalar(2)], [1, null, null]);
-      expectVmapLoop(f, [take(xs, 0, 0), s0, s1], [null, 0, 0]);
-      expectVmapLoop(f, [take(xs, 0, 0), s0, scalar(2)], [null, 0, null]);
-      expectVmapLoop(f, [xs, s0, s1], [0, 0, 0]);
-      expectVmapLoop(f, [randomTensor([3, 5, 4], 15), scalar(1), s1], [2, null, 0]);
+      expectVmapMatchesLoop(f, [xs, scalar(1), scalar(1)], [0, null, null]);
+      expectVmapMatchesLoop(f, [xs, scalar(1), scalar(2)], [1, null, null]);
+      expectVmapMatchesLoop(f, [sliceHost(xs, 0, 0), s0, s1], [null, 0, 0]);
+      expectVmapMatchesLoop(f, [sliceHost(xs, 0, 0), s0, scalar(2)], [null, 0, null]);
+      expectVmapMatchesLoop(f, [xs, s0, s1], [0, 0, 0]);
+      expectVmapMatchesLoop(f, [randomTensor([3, 5, 4], 15), scalar(1), s1], [2, null, 0]);
     });
   });
 
@@ -414,13 +343,13 @@ describe('dynamicUpdateSlice', () => {
       const s1 = ints([3, 1, 0, 9]);
       const f = (a: Tensor, u: Tensor, i: Tensor, j: Tensor) =>
         lax.dynamicUpdateSlice(a, u, [i, j]);
-      expectVmapLoop(f, [xs, take(us, 0, 0), scalar(1), scalar(2)], [0, null, null, null]);
-      expectVmapLoop(f, [take(xs, 0, 0), us, scalar(1), scalar(2)], [null, 0, null, null]);
-      expectVmapLoop(f, [xs, us, s0, s1], [0, 0, 0, 0]);
-      expectVmapLoop(f, [take(xs, 0, 0), take(us, 0, 0), s0, s1], [null, null, 0, 0]);
-      expectVmapLoop(
+      expectVmapMatchesLoop(f, [xs, sliceHost(us, 0, 0), scalar(1), scalar(2)], [0, null, null, null]);
+      expectVmapMatchesLoop(f, [sliceHost(xs, 0, 0), us, scalar(1), scalar(2)], [null, 0, null, null]);
+      expectVmapMatchesLoop(f, [xs, us, s0, s1], [0, 0, 0, 0]);
+      expectVmapMatchesLoop(f, [sliceHost(xs, 0, 0), sliceHost(us, 0, 0), s0, s1], [null, null, 0, 0]);
+      expectVmapMatchesLoop(
         f,
-        [randomTensor([3, 5, 4], 21), take(us, 0, 0), scalar(0), s1],
+        [randomTensor([3, 5, 4], 21), sliceHost(us, 0, 0), scalar(0), s1],
         [2, null, null, 0],
       );
     });

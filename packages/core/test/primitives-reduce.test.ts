@@ -4,25 +4,18 @@
  * values against hand-computed results, derivatives against closed forms and finite differences,
  * exact transposes and vmap against a loop over examples.
  */
-import { createCpuBackend } from '@tensile/backend-cpu';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Tensor } from '../src/internal/core/tensor.js';
 import { DTypeError, ShapeError, ValueError } from '../src/internal/errors.js';
 import * as lax from '../src/internal/lax/primitive-ops.js';
-import { memory } from '../src/internal/memory.js';
-import { registerBackend, unregisterBackend, withBackend } from '../src/internal/registry.js';
 import { checkGrads } from '../src/internal/transforms/check-grads.js';
 import { jvpFlat } from '../src/internal/transforms/jvp.js';
 import { linearizeFlat, pullBack } from '../src/internal/transforms/linearize.js';
 import { scope } from '../src/internal/transforms/scope.js';
-import { expectClose, tensor } from './helpers.js';
-import {
-  expectTransposeIdentity,
-  expectVmapMatchesLoop,
-  randomTensor,
-} from './primitive-checks.js';
-
-const hostData = (x: Tensor): number[] => Array.from(x.dataSync() as ArrayLike<number>);
+import { expectClose } from './support/assertions.js';
+import { BACKENDS, MINIMAL, onBackend } from './support/backends.js';
+import { expectTransposeIdentity, expectVmapMatchesLoop } from './support/identities.js';
+import { hostData, randomTensor, tensor } from './support/tensors.js';
 
 /** `f`'s gradient at `x` for the cotangent `ct` (reverse mode). */
 function vjpAt(f: (x: Tensor) => Tensor, x: Tensor, ct: Tensor): Tensor {
@@ -167,24 +160,9 @@ function scanReference(
   return reverse ? out.reverse() : out;
 }
 
-// A CPU backend without the optional `cumulative` and `sort`, to exercise the core fallbacks.
-const MINIMAL = 'cpu-minimal';
-const liveMinimal = () => memory()[MINIMAL]?.tensors ?? 0;
-beforeAll(() => {
-  const { cumulative: _cumulative, sort: _sort, ...minimal } = createCpuBackend({ name: MINIMAL });
-  registerBackend(minimal);
-});
-afterAll(() => {
-  unregisterBackend(MINIMAL);
-});
-
-for (const backend of ['cpu', MINIMAL]) {
-  /** Run `fn` with `backend` as the default and check that it leaves no tensors behind there. */
-  const on = (fn: () => void) => () => {
-    const before = liveMinimal();
-    withBackend(backend, () => scope(fn));
-    expect(liveMinimal()).toBe(before);
-  };
+for (const backend of BACKENDS) {
+  /** A test body run with `backend` as the default, leaving no tensors behind there. */
+  const on = (fn: () => void) => () => onBackend(backend, fn);
 
   describe(`cumulative on ${backend}`, () => {
     it(
@@ -331,17 +309,15 @@ for (const backend of ['cpu', MINIMAL]) {
 
 describe('sort on a large axis without Backend.sort', () => {
   it('agrees with a host sort', () => {
-    withBackend(MINIMAL, () =>
-      scope(() => {
-        const x = randomTensor([2, 37], 11);
-        const [s] = lax.sort([x], 1);
-        const data = hostData(x);
-        const expected = [
-          ...data.slice(0, 37).sort((a, b) => a - b),
-          ...data.slice(37).sort((a, b) => a - b),
-        ];
-        expectClose(s as Tensor, expected, [2, 37]);
-      }),
-    );
+    onBackend(MINIMAL, () => {
+      const x = randomTensor([2, 37], 11);
+      const [s] = lax.sort([x], 1);
+      const data = hostData(x);
+      const expected = [
+        ...data.slice(0, 37).sort((a, b) => a - b),
+        ...data.slice(37).sort((a, b) => a - b),
+      ];
+      expectClose(s as Tensor, expected, [2, 37]);
+    });
   });
 });

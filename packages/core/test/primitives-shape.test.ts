@@ -11,16 +11,11 @@ import { DTypeError, ShapeError, ValueError } from '../src/internal/errors.js';
 import * as lax from '../src/internal/lax/primitive-ops.js';
 import { checkGrads } from '../src/internal/transforms/check-grads.js';
 import { scope } from '../src/internal/transforms/scope.js';
-import { expectClose, tensor } from './helpers.js';
-import {
-  expectTransposeIdentity,
-  expectVmapMatchesLoop,
-  randomTensor,
-} from './primitive-checks.js';
+import { expectClose } from './support/assertions.js';
+import { expectTransposeIdentity, expectVmapMatchesLoop } from './support/identities.js';
+import { hostData, randomTensor, tensor } from './support/tensors.js';
 
 const iotaData = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-const hostData = (x: Tensor): number[] => Array.from(x.dataSync() as ArrayLike<number>);
-
 /** Row-major index → multi-index. */
 function unravel(i: number, shape: readonly number[]): number[] {
   const out = new Array<number>(shape.length);

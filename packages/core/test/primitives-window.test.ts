@@ -8,7 +8,6 @@
 import { describe, expect, it } from 'vitest';
 import { ShapedArray } from '../src/internal/aval.js';
 import type { WindowParams } from '../src/internal/backend.js';
-import { fromHost } from '../src/internal/core/host.js';
 import type { Tensor } from '../src/internal/core/tensor.js';
 import { ShapeError, ValueError } from '../src/internal/errors.js';
 import * as lax from '../src/internal/lax/primitive-ops.js';
@@ -17,20 +16,18 @@ import { getBackend } from '../src/internal/registry.js';
 import { contiguousStrides, sizeOf } from '../src/internal/shape.js';
 import { checkGrads } from '../src/internal/transforms/check-grads.js';
 import { vjp } from '../src/internal/transforms/grad.js';
-import { scope } from '../src/internal/transforms/scope.js';
+import { expectClose } from './support/assertions.js';
+import { onEveryBackend } from './support/backends.js';
+import { expectGolden, goldenTensor, loadGolden } from './support/golden.js';
+import { expectTransposeIdentity, expectVmapMatchesLoop } from './support/identities.js';
 import {
   distinctTensor,
-  expectGolden,
-  expectTransposeIdentity,
-  expectVmapMatchesLoop,
-  goldenTensor,
   hostData,
   innerProduct,
-  loadGolden,
-  onMinimalBackend,
   randomTensor,
-} from './conv-window-checks.js';
-import { expectClose, tensor } from './helpers.js';
+  sliceHost,
+  tensor,
+} from './support/tensors.js';
 
 const dilate = (d: number, r: number) => (d === 0 ? 0 : 1 + r * (d - 1));
 
@@ -175,12 +172,6 @@ const configs: [string, number[], WindowParams][] = [
   ],
 ];
 
-/** Run `fn` on the CPU backend's reduceWindow and on the core fallback. */
-function onBothPaths(fn: () => void): void {
-  scope(fn);
-  onMinimalBackend(fn);
-}
-
 const constant = (shape: readonly number[], value: number) =>
   lax.full(shape, value, 'float32', false, getBackend().name);
 
@@ -188,7 +179,7 @@ describe('reduceWindow', () => {
   describe('PyTorch pooling golden values (forward and input gradient)', () => {
     for (const c of loadGolden('pool')) {
       it(c.name, () => {
-        onBothPaths(() => {
+        onEveryBackend(() => {
           const prm = c.params as {
             op: 'max' | 'avg';
             kernel: number[];
@@ -219,7 +210,7 @@ describe('reduceWindow', () => {
   describe('matches a direct loop', () => {
     configs.forEach(([name, shape, w], k) => {
       it(name, () => {
-        onBothPaths(() => {
+        onEveryBackend(() => {
           const x = randomTensor(shape, 10 + k);
           for (const op of ['sum', 'max', 'min'] as const) {
             const expected = referenceReduce(op, x, w);
@@ -233,7 +224,7 @@ describe('reduceWindow', () => {
     });
 
     it('int32 max and sum', () => {
-      onBothPaths(() => {
+      onEveryBackend(() => {
         const x = tensor([5, -3, 7, 2, 0, 9, -8, 1, 4], [3, 3], 'int32');
         const w = window([2, 2], {
           padding: [
@@ -252,7 +243,7 @@ describe('reduceWindow', () => {
   describe('derivatives', () => {
     configs.forEach(([name, shape, w], k) => {
       it(`${name}: finite differences and transpose identities`, () => {
-        onBothPaths(() => {
+        onEveryBackend(() => {
           // Distinct values (0.1 apart) keep every window's max unique under the FD step.
           const x = distinctTensor(shape, 20 + k);
           for (const op of ['sum', 'max', 'min'] as const) {
@@ -268,7 +259,7 @@ describe('reduceWindow', () => {
   });
 
   it('vmap matches a loop', () => {
-    onBothPaths(() => {
+    onEveryBackend(() => {
       const w = window([2, 3], {
         windowStrides: [1, 2],
         padding: [
@@ -329,11 +320,11 @@ describe('selectAndGatherAdd / selectAndScatterAdd', () => {
   const cases = configs.slice(1);
 
   it('pick the tangent at each window’s first max, and scatter back to it', () => {
-    onBothPaths(() => {
+    onEveryBackend(() => {
       for (const [, shape, w] of cases) {
         // Few distinct values: many ties, so "first max" matters.
         const xs = hostData(randomTensor(shape, 3)).map((v) => Math.round(v * 2));
-        const x = fromHost(Float32Array.from(xs), shape, 'float32');
+        const x = tensor(xs, shape);
         const t = randomTensor(shape, 4);
         const td = hostData(t);
         const { positions, shape: outShape } = referenceArgmax(x, w);
@@ -357,7 +348,7 @@ describe('selectAndGatherAdd / selectAndScatterAdd', () => {
   });
 
   it('are adjoint: ⟨s, gather(t)⟩ = ⟨scatter(s), t⟩, and transpose into each other', () => {
-    onBothPaths(() => {
+    onEveryBackend(() => {
       cases.forEach(([, shape, w], k) => {
         const x = distinctTensor(shape, 6 + k);
         const t = randomTensor(shape, 7 + k);
@@ -374,7 +365,7 @@ describe('selectAndGatherAdd / selectAndScatterAdd', () => {
   });
 
   it('vmap matches a loop (batched tangent/source, operand, or both)', () => {
-    onBothPaths(() => {
+    onEveryBackend(() => {
       const w = window([2, 2], {
         windowStrides: [2, 1],
         padding: [
@@ -386,7 +377,7 @@ describe('selectAndGatherAdd / selectAndScatterAdd', () => {
       const t = randomTensor([3, 4, 5], 10);
       const gather = (a: Tensor, b: Tensor) => lax.selectAndGatherAdd(a, b, w);
       expectVmapMatchesLoop(gather, [t, x], [0, 0]);
-      expectVmapMatchesLoop(gather, [t, sliceFirst(x)], [0, null]);
+      expectVmapMatchesLoop(gather, [t, sliceHost(x, 0, 0)], [0, null]);
       expectVmapMatchesLoop(
         gather,
         [randomTensor([4, 3, 5], 11), randomTensor([4, 5, 3], 12)],
@@ -395,8 +386,8 @@ describe('selectAndGatherAdd / selectAndScatterAdd', () => {
       const s = randomTensor([3, 2, 5], 13);
       const scatter = (a: Tensor, b: Tensor) => lax.selectAndScatterAdd(a, b, w);
       expectVmapMatchesLoop(scatter, [s, x], [0, 0]);
-      expectVmapMatchesLoop(scatter, [s, sliceFirst(x)], [0, null]);
-      expectVmapMatchesLoop(scatter, [sliceFirst(s), x], [null, 0]);
+      expectVmapMatchesLoop(scatter, [s, sliceHost(x, 0, 0)], [0, null]);
+      expectVmapMatchesLoop(scatter, [sliceHost(s, 0, 0), x], [null, 0]);
     });
   });
 
@@ -411,9 +402,3 @@ describe('selectAndGatherAdd / selectAndScatterAdd', () => {
     ).toThrow(/window-output shape \[2,2\]/);
   });
 });
-
-/** The first example of a batch (its leading axis dropped), on the host. */
-function sliceFirst(x: Tensor): Tensor {
-  const shape = x.shape.slice(1);
-  return fromHost(Float32Array.from(hostData(x).slice(0, sizeOf(shape))), shape, 'float32');
-}

@@ -52,7 +52,11 @@ function indexOf(i: number, shape: readonly number[] | undefined): string {
 }
 
 /** Allowed absolute error for element `i`, or `null` when only an exact match will do. */
-function allowedError(expected: number, scale: number | undefined, tolerance: Tolerance): number | null {
+function allowedError(
+  expected: number,
+  scale: number | undefined,
+  tolerance: Tolerance,
+): number | null {
   if (!Number.isFinite(expected)) return null;
   return tolerance.atol + tolerance.rtol * (scale ?? Math.abs(expected));
 }
@@ -87,7 +91,8 @@ export function expectValues(actual: readonly number[], expectation: Expectation
     failed++;
     if (failures.length >= MAX_REPORTED) return;
     const from = inputs ? ` (${inputs(i)})` : '';
-    const bound = allowed === null || allowed === 0 ? 'exact' : `allowed error ${allowed.toPrecision(3)}`;
+    const bound =
+      allowed === null || allowed === 0 ? 'exact' : `allowed error ${allowed.toExponential(2)}`;
     failures.push(
       `  ${indexOf(i, shape)}${from}: got ${formatValue(dtype, a)}, expected ${formatValue(dtype, e)} (${bound})`,
     );

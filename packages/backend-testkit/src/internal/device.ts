@@ -28,7 +28,12 @@ import {
  */
 export type Layout = 'contiguous' | 'transposed' | 'reversed' | 'sliced';
 
-/** Every layout, for tests that loop over them. */
+/**
+ * Every layout, for tests that loop over them.
+ *
+ * @example
+ * for (const layout of LAYOUTS) backend.copy(device.upload(x, layout), out);
+ */
 export const LAYOUTS: readonly Layout[] = ['contiguous', 'transposed', 'reversed', 'sliced'];
 
 /** Value written into the gaps of a sliced layout. */
@@ -37,7 +42,9 @@ const SENTINEL = 99;
 /** The buffer arrangement of a layout: memory dims in order, and per logical dim its placement. */
 function arrangement(layout: Layout, shape: readonly number[]) {
   const rank = shape.length;
-  const order = Array.from({ length: rank }, (_, d) => (layout === 'transposed' ? rank - 1 - d : d));
+  const order = Array.from({ length: rank }, (_, d) =>
+    layout === 'transposed' ? rank - 1 - d : d,
+  );
   const step = layout === 'sliced' ? 2 : 1;
   const start = layout === 'sliced' ? 1 : 0;
   const memoryShape = order.map((d) => (shape[d] as number) * step + start);
@@ -101,7 +108,12 @@ export class DeviceHarness {
   }
 
   /** A view with explicit `shape`, `strides` and `offset` onto the buffer of `base`. */
-  view(base: StridedView, shape: readonly number[], strides: readonly number[], offset: number): StridedView {
+  view(
+    base: StridedView,
+    shape: readonly number[],
+    strides: readonly number[],
+    offset: number,
+  ): StridedView {
     return { buffer: base.buffer, dtype: base.dtype, shape, strides, offset };
   }
 
@@ -147,7 +159,10 @@ export function viewOf(out: OutputSpec): StridedView {
  * @example
  * await withDevice(backend, async (device) => { … });
  */
-export async function withDevice<T>(backend: Backend, body: (device: DeviceHarness) => Promise<T>): Promise<T> {
+export async function withDevice<T>(
+  backend: Backend,
+  body: (device: DeviceHarness) => Promise<T>,
+): Promise<T> {
   const device = new DeviceHarness(backend);
   try {
     return await body(device);

@@ -15,7 +15,12 @@ export interface HostTensor {
   readonly values: readonly number[];
 }
 
-/** Bytes per element, as the core lays tensors out in backend buffers. */
+/**
+ * Bytes per element, as the core lays tensors out in backend buffers.
+ *
+ * @example
+ * ITEM_SIZE.bool // 1
+ */
 export const ITEM_SIZE: { readonly [D in DType]: number } = {
   float32: 4,
   float16: 2,
@@ -140,7 +145,11 @@ export function roundTo(dtype: DType, x: number): number {
  * @example
  * hostTensor('float32', [2], [0.1, 2]) // values [0.10000000149011612, 2]
  */
-export function hostTensor(dtype: DType, shape: readonly number[], values: readonly number[]): HostTensor {
+export function hostTensor(
+  dtype: DType,
+  shape: readonly number[],
+  values: readonly number[],
+): HostTensor {
   if (values.length !== sizeOf(shape)) {
     throw new Error(`testkit: ${values.length} values do not fill shape [${shape}]`);
   }

@@ -24,6 +24,16 @@ export interface Requirements {
   readonly unavailable?: string | undefined;
 }
 
+/** Where the suite's sections register their tests (the `Registrar`, or a collector in self-tests). */
+export interface TestRegistrar {
+  /** Register one test with a stable `id` (the first word of its title). */
+  test(
+    id: string,
+    title: string,
+    requirements: Requirements,
+    body: () => void | Promise<void>,
+  ): void;
+}
 
 /** Matches a test id against a skip entry: exact, or a prefix when the entry ends in `*`. */
 function matches(pattern: string, id: string): boolean {
@@ -38,7 +48,7 @@ function matches(pattern: string, id: string): boolean {
  * registrar.test('unary/exp/float32', 'exp vs Math.exp', { dtypes: ['float32'] }, async () => { … });
  * registrar.finish();
  */
-export class Registrar {
+export class Registrar implements TestRegistrar {
   readonly #backend: Backend;
   readonly #ids = new Set<string>();
   readonly #skipUses: Map<string, number>;
@@ -51,12 +61,14 @@ export class Registrar {
   /** Why `id` does not run on this backend, or `undefined` when it runs. */
   skipReason(id: string, requirements: Requirements): string | undefined {
     const skipped = [...this.#skipUses.keys()].filter((pattern) => matches(pattern, id));
-    for (const pattern of skipped) this.#skipUses.set(pattern, (this.#skipUses.get(pattern) ?? 0) + 1);
+    for (const pattern of skipped)
+      this.#skipUses.set(pattern, (this.#skipUses.get(pattern) ?? 0) + 1);
     if (skipped.length > 0) return `listed in options.skip (${skipped.join(', ')})`;
     if (requirements.unavailable) return requirements.unavailable;
     const { capabilities } = this.#backend;
     const missing = (requirements.dtypes ?? []).filter((d) => !capabilities.dtypes.includes(d));
-    if (missing.length > 0) return `backend does not report dtype ${[...new Set(missing)].join(', ')}`;
+    if (missing.length > 0)
+      return `backend does not report dtype ${[...new Set(missing)].join(', ')}`;
     if (requirements.syncRead && !capabilities.syncRead) {
       return 'backend has no synchronous reads (capabilities.syncRead is false)';
     }
@@ -68,7 +80,12 @@ export class Registrar {
   }
 
   /** Register one test; it is skipped, with the reason in its title, when it cannot run. */
-  test(id: string, title: string, requirements: Requirements, body: () => void | Promise<void>): void {
+  test(
+    id: string,
+    title: string,
+    requirements: Requirements,
+    body: () => void | Promise<void>,
+  ): void {
     if (this.#ids.has(id)) throw new Error(`testkit: duplicate test id '${id}'`);
     this.#ids.add(id);
     const name = `${id} — ${title}`;
@@ -79,7 +96,8 @@ export class Registrar {
 
   /** Register the final check that every `skip` entry named at least one test. */
   finish(): void {
-    const unused = () => [...this.#skipUses].filter(([, uses]) => uses === 0).map(([pattern]) => pattern);
+    const unused = () =>
+      [...this.#skipUses].filter(([, uses]) => uses === 0).map(([pattern]) => pattern);
     it('testkit/skip-list — every options.skip entry names a test', () => {
       const stale = unused();
       if (stale.length > 0) {

@@ -35,16 +35,34 @@ export interface SampleRange {
  * @example
  * sampleTensor('float32', [2, 3], 7, { low: 0, high: 1 }).values.length // 6
  */
-export function sampleTensor(dtype: DType, shape: readonly number[], seed: number, range: SampleRange = {}): HostTensor {
+export function sampleTensor(
+  dtype: DType,
+  shape: readonly number[],
+  seed: number,
+  range: SampleRange = {},
+): HostTensor {
   const next = seededUniform(seed);
   const size = sizeOf(shape);
-  if (dtype === 'bool') return hostTensor(dtype, shape, Array.from({ length: size }, () => (next() < 0.5 ? 0 : 1)));
+  if (dtype === 'bool')
+    return hostTensor(
+      dtype,
+      shape,
+      Array.from({ length: size }, () => (next() < 0.5 ? 0 : 1)),
+    );
   if (isFloatDType(dtype)) {
     const low = range.low ?? -2;
     const high = range.high ?? 2;
-    return hostTensor(dtype, shape, Array.from({ length: size }, () => low + (high - low) * next()));
+    return hostTensor(
+      dtype,
+      shape,
+      Array.from({ length: size }, () => low + (high - low) * next()),
+    );
   }
   const low = range.low ?? (dtype === 'int32' ? -50 : 0);
   const high = range.high ?? (dtype === 'int32' ? 50 : 100);
-  return hostTensor(dtype, shape, Array.from({ length: size }, () => low + Math.floor((high - low + 1) * next())));
+  return hostTensor(
+    dtype,
+    shape,
+    Array.from({ length: size }, () => low + Math.floor((high - low + 1) * next())),
+  );
 }

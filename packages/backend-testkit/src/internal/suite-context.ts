@@ -6,19 +6,29 @@ import type { Backend, DType } from '@tensile/core';
 import type { ResolvedTolerances } from '../options.js';
 import { EXACT, type Tolerance } from './compare.js';
 import type { ToleranceKind } from './oracles/elementwise.js';
-import type { Registrar } from './registrar.js';
+import type { TestRegistrar } from './registrar.js';
 
 /** Shared state of one `describeConformance` suite. */
 export interface SuiteContext {
   readonly backend: Backend;
   readonly tolerances: ResolvedTolerances;
-  readonly registrar: Registrar;
+  readonly registrar: TestRegistrar;
 }
 
-/** Every dtype of the contract, in a fixed order; tests for dtypes a backend lacks are skipped. */
+/**
+ * Every dtype of the contract, in a fixed order; tests for dtypes a backend lacks are skipped.
+ *
+ * @example
+ * for (const dtype of ALL_DTYPES) registrar.test(`fill/${dtype}`, …, { dtypes: [dtype] }, …);
+ */
 export const ALL_DTYPES: readonly DType[] = ['float32', 'float16', 'int32', 'uint32', 'bool'];
 
-/** The float dtypes of the contract. */
+/**
+ * The float dtypes of the contract.
+ *
+ * @example
+ * FLOAT_DTYPES.includes('float16') // true
+ */
 export const FLOAT_DTYPES: readonly DType[] = ['float32', 'float16'];
 
 /**

@@ -39,7 +39,9 @@ export interface GradCase {
 /** The core-level cases of one primitive. */
 export interface PrimitiveEntry {
   /** Forward cases, or the primitive whose tests exercise this one and why it has none itself. */
-  readonly forward: readonly ForwardCase[] | { readonly coveredBy: PrimitiveName; readonly reason: string };
+  readonly forward:
+    | readonly ForwardCase[]
+    | { readonly coveredBy: PrimitiveName; readonly reason: string };
   /** Gradient cases, or why there are none (not differentiable, covered elsewhere). */
   readonly gradients: readonly GradCase[] | { readonly none: string };
   /**
@@ -47,6 +49,8 @@ export interface PrimitiveEntry {
    * in the staged cases), if so.
    */
   readonly notStaged?: string;
+  /** Set when running the forward cases eagerly reads values back synchronously (`readSync`). */
+  readonly readsSynchronously?: boolean;
   /** Public API members the cases call beyond `lax`'s primitive wrappers, e.g. `'lax.scan'`. */
   readonly needs?: readonly string[];
 }

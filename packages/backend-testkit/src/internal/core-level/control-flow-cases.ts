@@ -10,9 +10,18 @@ import { type HostTensor, hostTensor } from '../host-data.js';
 import { sampleTensor } from '../sample.js';
 import type { PrimitiveEntry } from './cases.js';
 
-type ControlFlowName = 'jit' | 'scan' | 'cond' | 'whileLoop' | 'customJvpCall' | 'customVjpCall' | 'customLin' | 'checkpoint';
+type ControlFlowName =
+  | 'jit'
+  | 'scan'
+  | 'cond'
+  | 'whileLoop'
+  | 'customJvpCall'
+  | 'customVjpCall'
+  | 'customLin'
+  | 'checkpoint';
 
-const f32 = (shape: readonly number[], seed: number) => sampleTensor('float32', shape, seed, { low: -1, high: 1 });
+const f32 = (shape: readonly number[], seed: number) =>
+  sampleTensor('float32', shape, seed, { low: -1, high: 1 });
 const filled = (shape: readonly number[], value: number) =>
   hostTensor('float32', shape, new Array(shape.reduce((n, d) => n * d, 1)).fill(value));
 
@@ -32,15 +41,24 @@ function jitted(a: Tensor, b: Tensor): Tensor[] {
 /** The scan body: `c ↦ c·half + x`, emitting `sin(c)`. */
 function scanWith(half: Tensor, reverse: boolean) {
   return (init: Tensor, xs: Tensor): Tensor[] => {
-    const [carry, ys] = lax.scan((c: Tensor, x: Tensor) => [lax.add(lax.mul(c, half), x), lax.sin(c)], init, xs, {
-      reverse,
-    });
+    const [carry, ys] = lax.scan(
+      (c: Tensor, x: Tensor) => [lax.add(lax.mul(c, half), x), lax.sin(c)],
+      init,
+      xs,
+      {
+        reverse,
+      },
+    );
     return [carry, ys];
   };
 }
 
 /** JS reference of `scanWith`: final carry and stacked outputs. */
-function scanReference(init: HostTensor, xs: HostTensor, reverse: boolean): { carry: number[]; ys: number[] } {
+function scanReference(
+  init: HostTensor,
+  xs: HostTensor,
+  reverse: boolean,
+): { carry: number[]; ys: number[] } {
   const width = init.values.length;
   const steps = xs.shape[0] as number;
   let carry = init.values.slice();
@@ -60,7 +78,8 @@ function whileWith(k: Tensor, one: Tensor, five: Tensor) {
   return (x0: Tensor, zero: Tensor): Tensor[] => {
     const [, x] = lax.whileLoop(
       ([i]: [Tensor, Tensor]) => lax.lt(i, five),
-      ([i, x]: [Tensor, Tensor]) => [lax.add(i, one), lax.add(lax.sin(x), lax.mul(x, k))] as [Tensor, Tensor],
+      ([i, x]: [Tensor, Tensor]) =>
+        [lax.add(i, one), lax.add(lax.sin(x), lax.mul(x, k))] as [Tensor, Tensor],
       [zero, x0] as [Tensor, Tensor],
     );
     return [x];
@@ -79,7 +98,10 @@ function softplus(x: Tensor): Tensor {
 function sinTimes(x: Tensor, y: Tensor): Tensor {
   return customVjp((u: Tensor, v: Tensor) => lax.mul(lax.sin(u), v), {
     fwd: (u: Tensor, v: Tensor) => [lax.mul(lax.sin(u), v), [u, v] as [Tensor, Tensor]],
-    bwd: ([u, v]: [Tensor, Tensor], g: Tensor) => [lax.mul(g, lax.mul(lax.cos(u), v)), lax.mul(g, lax.sin(u))],
+    bwd: ([u, v]: [Tensor, Tensor], g: Tensor) => [
+      lax.mul(g, lax.mul(lax.cos(u), v)),
+      lax.mul(g, lax.sin(u)),
+    ],
   })(x, y);
 }
 
@@ -100,7 +122,11 @@ export function controlFlowEntries(): { readonly [K in ControlFlowName]: Primiti
   const xs = f32([4, 3], 4);
   const half = filled([3], 0.5);
   const pred = (on: boolean) => hostTensor('bool', [], [on ? 1 : 0]);
-  const whileConstants = [filled([3], 0.5), hostTensor('int32', [], [1]), hostTensor('int32', [], [5])];
+  const whileConstants = [
+    filled([3], 0.5),
+    hostTensor('int32', [], [1]),
+    hostTensor('int32', [], [5]),
+  ];
   const whileStart = [f32([3], 5), hostTensor('int32', [], [0])];
   const whileReference = () => {
     let x = (whileStart[0] as HostTensor).values.slice();
@@ -123,12 +149,18 @@ export function controlFlowEntries(): { readonly [K in ControlFlowName]: Primiti
           title: 'jit(sin(a) + a·b)',
           inputs: [a, b],
           run: jitted,
-          expected: () => [{ shape: a.shape, values: a.values.map((x, i) => Math.sin(x) + x * (b.values[i] as number)) }],
+          expected: () => [
+            {
+              shape: a.shape,
+              values: a.values.map((x, i) => Math.sin(x) + x * (b.values[i] as number)),
+            },
+          ],
           kind: 'transcendental',
         },
       ],
       gradients: [{ title: 'through jit', inputs: [a, b], run: jitted }],
-      notStaged: 'staging inlines nested jit calls, so makeJaxpr never shows one; the forward case runs it eagerly',
+      notStaged:
+        'staging inlines nested jit calls, so makeJaxpr never shows one; the forward case runs it eagerly',
       needs: ['jit'],
     },
     scan: {
@@ -174,7 +206,8 @@ export function controlFlowEntries(): { readonly [K in ControlFlowName]: Primiti
         {
           title: 'five iterations of x ↦ sin(x) + x/2 with an int32 counter',
           inputs: [...whileStart, ...whileConstants],
-          run: (x0, zero, k, one, five) => whileWith(k as Tensor, one as Tensor, five as Tensor)(x0 as Tensor, zero as Tensor),
+          run: (x0, zero, k, one, five) =>
+            whileWith(k as Tensor, one as Tensor, five as Tensor)(x0 as Tensor, zero as Tensor),
           expected: () => [{ shape: [3], values: whileReference() }],
           kind: 'transcendental',
         },
@@ -184,10 +217,13 @@ export function controlFlowEntries(): { readonly [K in ControlFlowName]: Primiti
           title: 'forward mode through the loop (reverse mode needs scan/foriLoop, as in JAX)',
           inputs: [whileStart[0] as HostTensor],
           constants: [whileStart[1] as HostTensor, ...whileConstants],
-          run: (x0, zero, k, one, five) => whileWith(k as Tensor, one as Tensor, five as Tensor)(x0 as Tensor, zero as Tensor),
+          run: (x0, zero, k, one, five) =>
+            whileWith(k as Tensor, one as Tensor, five as Tensor)(x0 as Tensor, zero as Tensor),
           modes: ['fwd'],
         },
       ],
+      // Eagerly, the loop reads its predicate back every iteration.
+      readsSynchronously: true,
       needs: ['lax.whileLoop'],
     },
     customJvpCall: {
@@ -196,11 +232,19 @@ export function controlFlowEntries(): { readonly [K in ControlFlowName]: Primiti
           title: 'customJvp softplus',
           inputs: [a],
           run: (x) => [softplus(x)],
-          expected: () => [{ shape: a.shape, values: a.values.map((x) => Math.log1p(Math.exp(x))) }],
+          expected: () => [
+            { shape: a.shape, values: a.values.map((x) => Math.log1p(Math.exp(x))) },
+          ],
           kind: 'transcendental',
         },
       ],
-      gradients: [{ title: 'the custom JVP rule, linearized for reverse mode too', inputs: [a], run: (x) => [softplus(x)] }],
+      gradients: [
+        {
+          title: 'the custom JVP rule, linearized for reverse mode too',
+          inputs: [a],
+          run: (x) => [softplus(x)],
+        },
+      ],
       needs: ['customJvp'],
     },
     customVjpCall: {
@@ -209,16 +253,33 @@ export function controlFlowEntries(): { readonly [K in ControlFlowName]: Primiti
           title: 'customVjp sin(x)·y',
           inputs: [a, b],
           run: (x, y) => [sinTimes(x, y)],
-          expected: () => [{ shape: a.shape, values: a.values.map((x, i) => Math.sin(x) * (b.values[i] as number)) }],
+          expected: () => [
+            {
+              shape: a.shape,
+              values: a.values.map((x, i) => Math.sin(x) * (b.values[i] as number)),
+            },
+          ],
           kind: 'transcendental',
         },
       ],
-      gradients: [{ title: 'the custom VJP (reverse mode; no JVP, as in JAX)', inputs: [a, b], run: (x, y) => [sinTimes(x, y)], modes: ['rev'] }],
+      gradients: [
+        {
+          title: 'the custom VJP (reverse mode; no JVP, as in JAX)',
+          inputs: [a, b],
+          run: (x, y) => [sinTimes(x, y)],
+          modes: ['rev'],
+        },
+      ],
       needs: ['customVjp'],
     },
     customLin: {
-      forward: { coveredBy: 'customVjpCall', reason: 'it only appears inside the linearization of a customVjp call' },
-      gradients: { none: 'exercised by grad/customVjpCall, whose reverse pass transposes it into bwd' },
+      forward: {
+        coveredBy: 'customVjpCall',
+        reason: 'it only appears inside the linearization of a customVjp call',
+      },
+      gradients: {
+        none: 'exercised by grad/customVjpCall, whose reverse pass transposes it into bwd',
+      },
     },
     checkpoint: {
       forward: [
@@ -226,11 +287,18 @@ export function controlFlowEntries(): { readonly [K in ControlFlowName]: Primiti
           title: 'checkpoint(tanh(x·w))',
           inputs: [a, b],
           run: (x, w) => [remat(x, w)],
-          expected: () => [{ shape: a.shape, values: a.values.map((x, i) => Math.tanh(x * (b.values[i] as number))) }],
+          expected: () => [
+            {
+              shape: a.shape,
+              values: a.values.map((x, i) => Math.tanh(x * (b.values[i] as number))),
+            },
+          ],
           kind: 'transcendental',
         },
       ],
-      gradients: [{ title: 'recomputed in the backward pass', inputs: [a, b], run: (x, w) => [remat(x, w)] }],
+      gradients: [
+        { title: 'recomputed in the backward pass', inputs: [a, b], run: (x, w) => [remat(x, w)] },
+      ],
       needs: ['checkpoint'],
     },
   };

@@ -83,17 +83,57 @@ function pool(op: 'sum' | 'max' | 'min', x: Tensor, params: WindowParams): Tenso
 }
 
 /** `[title, lhs shape, rhs shape, params]` of the conv cases. */
-const CONV_CASES: readonly (readonly [string, readonly number[], readonly number[], ConvParams])[] = [
-  ['strides, padding and rhs dilation', [2, 2, 7, 6], [3, 2, 3, 2], convParams(2, { windowStrides: [2, 1], padding: [[1, 1], [0, 1]], rhsDilation: [1, 2] })],
-  ['feature groups', [2, 4, 5, 5], [6, 2, 3, 3], convParams(2, { featureGroupCount: 2, padding: [[1, 1], [1, 1]] })],
-  ['lhs dilation (transposed convolution)', [1, 2, 4, 3], [2, 2, 3, 3], convParams(2, { lhsDilation: [2, 2], padding: [[2, 2], [2, 1]] })],
-  ['batch groups', [4, 2, 5, 5], [4, 2, 2, 2], convParams(2, { batchGroupCount: 2 })],
-];
+const CONV_CASES: readonly (readonly [string, readonly number[], readonly number[], ConvParams])[] =
+  [
+    [
+      'strides, padding and rhs dilation',
+      [2, 2, 7, 6],
+      [3, 2, 3, 2],
+      convParams(2, {
+        windowStrides: [2, 1],
+        padding: [
+          [1, 1],
+          [0, 1],
+        ],
+        rhsDilation: [1, 2],
+      }),
+    ],
+    [
+      'feature groups',
+      [2, 4, 5, 5],
+      [6, 2, 3, 3],
+      convParams(2, {
+        featureGroupCount: 2,
+        padding: [
+          [1, 1],
+          [1, 1],
+        ],
+      }),
+    ],
+    [
+      'lhs dilation (transposed convolution)',
+      [1, 2, 4, 3],
+      [2, 2, 3, 3],
+      convParams(2, {
+        lhsDilation: [2, 2],
+        padding: [
+          [2, 2],
+          [2, 1],
+        ],
+      }),
+    ],
+    ['batch groups', [4, 2, 5, 5], [4, 2, 2, 2], convParams(2, { batchGroupCount: 2 })],
+  ];
 
 const POOL: WindowParams = {
   windowDimensions: [1, 1, 3, 3],
   windowStrides: [1, 1, 2, 2],
-  padding: [[0, 0], [0, 0], [1, 1], [1, 0]],
+  padding: [
+    [0, 0],
+    [0, 0],
+    [1, 1],
+    [1, 0],
+  ],
   baseDilation: [1, 1, 1, 1],
   windowDilation: [1, 1, 1, 1],
 };
@@ -101,7 +141,10 @@ const POOL: WindowParams = {
 const DILATED_POOL: WindowParams = {
   windowDimensions: [1, 3],
   windowStrides: [1, 2],
-  padding: [[0, 0], [1, 1]],
+  padding: [
+    [0, 0],
+    [1, 1],
+  ],
   baseDilation: [1, 2],
   windowDilation: [1, 2],
 };
@@ -124,7 +167,11 @@ export function numericEntries(): { readonly [K in NumericName]: PrimitiveEntry 
     inputs: [x],
     run: (t) => [lax.reduce(op, t, [1])],
   });
-  const cumulativeGrad = (op: 'sum' | 'prod' | 'max' | 'min', x: HostTensor, reverse: boolean): GradCase => ({
+  const cumulativeGrad = (
+    op: 'sum' | 'prod' | 'max' | 'min',
+    x: HostTensor,
+    reverse: boolean,
+  ): GradCase => ({
     title: `cumulative ${op}${reverse ? ' (reverse)' : ''}`,
     inputs: [x],
     run: (t) => [lax.cumulative(op, t, 1, reverse)],
@@ -139,7 +186,9 @@ export function numericEntries(): { readonly [K in NumericName]: PrimitiveEntry 
           title: `reduce ${op} of float32[3,4,5] over axes [0, 2]`,
           inputs: [op === 'prod' ? f32([3, 4, 5], 18, 0.6, 1.5) : x345],
           run: (t: Tensor) => [lax.reduce(op, t, [0, 2])],
-          expected: () => [reduceReference(op, op === 'prod' ? f32([3, 4, 5], 18, 0.6, 1.5) : x345, [0, 2])],
+          expected: () => [
+            reduceReference(op, op === 'prod' ? f32([3, 4, 5], 18, 0.6, 1.5) : x345, [0, 2]),
+          ],
           kind: op === 'max' || op === 'min' ? ('exact' as const) : ('accumulation' as const),
         }))
         .concat(
@@ -151,7 +200,12 @@ export function numericEntries(): { readonly [K in NumericName]: PrimitiveEntry 
             kind: 'exact' as const,
           })),
         ),
-      gradients: [reduceGrad('sum', positive), reduceGrad('prod', positive), reduceGrad('max', unique), reduceGrad('min', unique)],
+      gradients: [
+        reduceGrad('sum', positive),
+        reduceGrad('prod', positive),
+        reduceGrad('max', unique),
+        reduceGrad('min', unique),
+      ],
     },
     argReduce: {
       forward: (['argmax', 'argmin'] as const).map((op) => ({
@@ -169,7 +223,9 @@ export function numericEntries(): { readonly [K in NumericName]: PrimitiveEntry 
           title: 'batched matmul [2,3,4]·[2,4,5]',
           inputs: [a, b],
           run: (x, y) => [lax.dotGeneral(x, y, { contracting: [[2], [1]], batch: [[0], [0]] })],
-          expected: () => [dotGeneralReference(a, b, { contracting: [[2], [1]], batch: [[0], [0]] })],
+          expected: () => [
+            dotGeneralReference(a, b, { contracting: [[2], [1]], batch: [[0], [0]] }),
+          ],
           kind: 'accumulation',
         },
       ],
@@ -182,7 +238,15 @@ export function numericEntries(): { readonly [K in NumericName]: PrimitiveEntry 
         {
           title: 'contracting two dims of a transposed operand',
           inputs: [f32([3, 4, 2], 19), f32([2, 3, 5], 20)],
-          run: (x, y) => [lax.dotGeneral(lax.transpose(x, [2, 0, 1]), y, { contracting: [[0, 1], [0, 1]], batch: [[], []] })],
+          run: (x, y) => [
+            lax.dotGeneral(lax.transpose(x, [2, 0, 1]), y, {
+              contracting: [
+                [0, 1],
+                [0, 1],
+              ],
+              batch: [[], []],
+            }),
+          ],
         },
       ],
     },
@@ -223,7 +287,11 @@ export function numericEntries(): { readonly [K in NumericName]: PrimitiveEntry 
       gradients: [
         { title: 'max pooling', inputs: [pooled], run: (x) => [pool('max', x, POOL)] },
         { title: 'sum pooling', inputs: [pooled], run: (x) => [pool('sum', x, POOL)] },
-        { title: 'sum pooling with base and window dilation', inputs: [unique], run: (x) => [pool('sum', x, DILATED_POOL)] },
+        {
+          title: 'sum pooling with base and window dilation',
+          inputs: [unique],
+          run: (x) => [pool('sum', x, DILATED_POOL)],
+        },
       ],
     },
     selectAndGatherAdd: {
@@ -293,13 +361,21 @@ export function numericEntries(): { readonly [K in NumericName]: PrimitiveEntry 
           inputs: [unique, hostTensor('int32', [3, 4], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])],
           run: (k, v) => lax.sort([k, v], 1, 1),
           expected: () =>
-            sortReference([unique, hostTensor('int32', [3, 4], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])], 1, 1),
+            sortReference(
+              [unique, hostTensor('int32', [3, 4], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])],
+              1,
+              1,
+            ),
           kind: 'exact',
         },
       ],
       gradients: [
         { title: 'sorted values', inputs: [unique], run: (k) => lax.sort([k], 1, 1) },
-        { title: 'values carried by float keys', inputs: [unique, f32([3, 4], 22)], run: (k, v) => lax.sort([k, v], 1, 1) },
+        {
+          title: 'values carried by float keys',
+          inputs: [unique, f32([3, 4], 22)],
+          run: (k, v) => lax.sort([k, v], 1, 1),
+        },
       ],
     },
     threefry2x32: {

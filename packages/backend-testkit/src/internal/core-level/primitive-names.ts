@@ -11,7 +11,12 @@
 import type { BinaryOp, UnaryOp } from '@tensile/core';
 import { BINARY_RULES, UNARY_RULES } from '../oracles/elementwise.js';
 
-/** Primitives that are not elementwise unary/binary ops. */
+/**
+ * Primitives that are not elementwise unary/binary ops.
+ *
+ * @example
+ * STRUCTURED_PRIMITIVES.includes('scan') // true
+ */
 export const STRUCTURED_PRIMITIVES = [
   'select',
   'convertElementType',

@@ -10,11 +10,12 @@
 import * as core from '@tensile/core';
 import {
   type BackendMemory,
-  checkGrads,
   ClosedJaxpr,
+  checkGrads,
   getBackend,
   Jaxpr,
   listBackends,
+  listPrimitives,
   makeJaxpr,
   memory,
   registerBackend,
@@ -35,14 +36,20 @@ import { evaluate, toTensor } from './tensors.js';
 /** Why an entry cannot run against this build of `@tensile/core`, if it cannot. */
 function missingApi(entry: PrimitiveEntry): string | undefined {
   const missing = (entry.needs ?? []).filter((path) => {
-    const value = path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], core);
+    const value = path
+      .split('.')
+      .reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], core);
     return typeof value !== 'function';
   });
   return missing.length > 0 ? `@tensile/core does not export ${missing.join(', ')} yet` : undefined;
 }
 
 /** Upload host tensors, run `body`, and dispose the uploads. */
-function withTensors<T>(backend: string, hosts: readonly HostTensor[], body: (tensors: Tensor[]) => T): T {
+function withTensors<T>(
+  backend: string,
+  hosts: readonly HostTensor[],
+  body: (tensors: Tensor[]) => T,
+): T {
   const tensors = hosts.map((h) => toTensor(h, backend));
   try {
     return body(tensors);
@@ -51,7 +58,11 @@ function withTensors<T>(backend: string, hosts: readonly HostTensor[], body: (te
   }
 }
 
-async function checkForward(suite: SuiteContext, primitive: PrimitiveName, testCase: ForwardCase): Promise<void> {
+async function checkForward(
+  suite: SuiteContext,
+  primitive: PrimitiveName,
+  testCase: ForwardCase,
+): Promise<void> {
   const outputs = await evaluate(suite.backend.name, testCase.inputs, testCase.run);
   const expected = testCase.expected();
   const what = `${primitive}: ${testCase.title}`;
@@ -117,7 +128,9 @@ function stagedPrimitives(jaxpr: Jaxpr, into: Set<string>): Set<string> {
 /** The primitives `testCase` stages, on the backend under test. */
 function primitivesOf(backend: string, testCase: ForwardCase): Set<string> {
   return withTensors(backend, testCase.inputs, (args) =>
-    withBackend(backend, () => scope(() => stagedPrimitives(makeJaxpr(testCase.run)(...args).jaxpr, new Set()))),
+    withBackend(backend, () =>
+      scope(() => stagedPrimitives(makeJaxpr(testCase.run)(...args).jaxpr, new Set())),
+    ),
   );
 }
 
@@ -136,15 +149,24 @@ export function registerCoreLevelTests(suite: SuiteContext): void {
   const { backend, registrar } = suite;
   const name = backend.name;
   const table = primitiveTable(name);
+  // The core routes tensors by backend name, so the name must be free or already ours.
+  const conflict =
+    listBackends().includes(name) && getBackend(name) !== backend
+      ? `a different backend named '${name}' is already registered (give the backend under test its own name)`
+      : undefined;
+  registrar.test(
+    'core/registration',
+    `the backend registers with @tensile/core as '${name}'`,
+    {},
+    () => {
+      if (conflict) throw new Error(conflict);
+    },
+  );
   let registeredHere = false;
-
   beforeAll(() => {
-    if (!listBackends().includes(name)) {
-      registerBackend(backend);
-      registeredHere = true;
-    } else if (getBackend(name) !== backend) {
-      throw new Error(`a different backend named '${name}' is already registered; give the backend under test its own name`);
-    }
+    if (conflict || listBackends().includes(name)) return;
+    registerBackend(backend);
+    registeredHere = true;
   });
   afterAll(() => {
     if (registeredHere) unregisterBackend(name);
@@ -165,46 +187,74 @@ export function registerCoreLevelTests(suite: SuiteContext): void {
 
   for (const primitive of PRIMITIVES) {
     const entry = table[primitive];
-    const unavailable = missingApi(entry);
+    const unavailable = conflict ?? missingApi(entry);
     const { forward, gradients } = entry;
     if (Array.isArray(forward)) {
       const cases = forward as readonly ForwardCase[];
-      registrar.test(`primitive/${primitive}`, `${primitive} through @tensile/core vs the oracle (${cases.map((c) => c.title).join('; ')})`, { unavailable }, async () => {
-        for (const testCase of cases) await checkForward(suite, primitive, testCase);
-      });
+      registrar.test(
+        `primitive/${primitive}`,
+        `${primitive} through @tensile/core vs the oracle (${cases.map((c) => c.title).join('; ')})`,
+        { unavailable, syncRead: entry.readsSynchronously },
+        async () => {
+          for (const testCase of cases) await checkForward(suite, primitive, testCase);
+        },
+      );
     }
     if (Array.isArray(gradients)) {
       const cases = gradients as readonly GradCase[];
-      registrar.test(`grad/${primitive}`, `checkGrads of ${primitive} (${cases.map((c) => c.title).join('; ')})`, { unavailable, syncRead: true }, () => {
-        for (const testCase of cases) checkGradients(suite, primitive, testCase);
-      });
+      registrar.test(
+        `grad/${primitive}`,
+        `checkGrads of ${primitive} (${cases.map((c) => c.title).join('; ')})`,
+        { unavailable, syncRead: true },
+        () => {
+          for (const testCase of cases) checkGradients(suite, primitive, testCase);
+        },
+      );
     }
   }
 
-  registrar.test('coverage/primitives', 'every core primitive has cases, and each case binds the primitive it names', {}, () => {
-    const duplicates = PRIMITIVES.filter((p, i) => PRIMITIVES.indexOf(p) !== i);
-    if (duplicates.length > 0) throw new Error(`PRIMITIVES lists ${duplicates.join(', ')} twice`);
-    const known = new Set<string>(PRIMITIVES);
-    const problems: string[] = [];
-    const unknown = new Set<string>();
-    for (const primitive of PRIMITIVES) {
-      const entry = table[primitive];
-      if (!Array.isArray(entry.forward)) {
-        const { coveredBy } = entry.forward as { coveredBy: PrimitiveName };
-        if (!Array.isArray(table[coveredBy].forward)) problems.push(`${primitive} is covered by ${coveredBy}, which has no cases`);
-        continue;
+  registrar.test(
+    'coverage/primitives',
+    'every core primitive has cases, and each case binds the primitive it names',
+    { unavailable: conflict },
+    () => {
+      const duplicates = PRIMITIVES.filter((p, i) => PRIMITIVES.indexOf(p) !== i);
+      if (duplicates.length > 0) throw new Error(`PRIMITIVES lists ${duplicates.join(', ')} twice`);
+      const known = new Set<string>(PRIMITIVES);
+      const problems: string[] = [];
+      // The core's own table is the ground truth: every primitive it has must have cases here.
+      const uncovered = listPrimitives().filter((p) => !known.has(p));
+      if (uncovered.length > 0)
+        problems.push(`core primitives without conformance cases: ${uncovered.join(', ')}`);
+      const stale = PRIMITIVES.filter((p) => !listPrimitives().includes(p as never));
+      if (stale.length > 0)
+        problems.push(`PRIMITIVES lists names the core does not have: ${stale.join(', ')}`);
+      const unknown = new Set<string>();
+      for (const primitive of PRIMITIVES) {
+        const entry = table[primitive];
+        if (!Array.isArray(entry.forward)) {
+          const { coveredBy } = entry.forward as { coveredBy: PrimitiveName };
+          if (!Array.isArray(table[coveredBy].forward))
+            problems.push(`${primitive} is covered by ${coveredBy}, which has no cases`);
+          continue;
+        }
+        if (missingApi(entry)) continue;
+        const mustStage = entry.notStaged === undefined;
+        for (const testCase of entry.forward as readonly ForwardCase[]) {
+          const staged = primitivesOf(name, testCase);
+          if (mustStage && !staged.has(primitive))
+            problems.push(
+              `the ${primitive} case '${testCase.title}' stages only ${[...staged].join(', ')}`,
+            );
+          for (const p of staged) if (!known.has(p)) unknown.add(p);
+        }
       }
-      if (missingApi(entry)) continue;
-      const mustStage = entry.notStaged === undefined;
-      for (const testCase of entry.forward as readonly ForwardCase[]) {
-        const staged = primitivesOf(name, testCase);
-        if (mustStage && !staged.has(primitive)) problems.push(`the ${primitive} case '${testCase.title}' stages only ${[...staged].join(', ')}`);
-        for (const p of staged) if (!known.has(p)) unknown.add(p);
+      if (unknown.size > 0) {
+        problems.push(
+          `cases stage primitives the testkit does not list (add them to PRIMITIVES with cases): ${[...unknown].join(', ')}`,
+        );
       }
-    }
-    if (unknown.size > 0) {
-      problems.push(`cases stage primitives the testkit does not list (add them to PRIMITIVES with cases): ${[...unknown].join(', ')}`);
-    }
-    if (problems.length > 0) throw new Error(problems.join('\n'));
-  });
+      if (problems.length > 0) throw new Error(problems.join('\n'));
+    },
+  );
 }

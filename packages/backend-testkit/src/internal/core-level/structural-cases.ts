@@ -9,7 +9,7 @@
  */
 import { grad, lax, type Tensor } from '@tensile/core';
 import { hostTensor } from '../host-data.js';
-import { sampleTensor } from '../sample.js';
+import { gatherReference, scatterAddReference } from '../oracles/indexing.js';
 import {
   broadcastInDimReference,
   concatenateReference,
@@ -20,7 +20,7 @@ import {
   sliceReference,
   transposeReference,
 } from '../oracles/structural.js';
-import { gatherReference, scatterAddReference } from '../oracles/indexing.js';
+import { sampleTensor } from '../sample.js';
 import type { PrimitiveEntry } from './cases.js';
 
 type StructuralName =
@@ -50,7 +50,9 @@ const f32 = (shape: readonly number[], seed: number) => sampleTensor('float32', 
  * @example
  * structuralEntries('cpu').pad.gradients // checkGrads cases for pad
  */
-export function structuralEntries(backend: string): { readonly [K in StructuralName]: PrimitiveEntry } {
+export function structuralEntries(backend: string): {
+  readonly [K in StructuralName]: PrimitiveEntry;
+} {
   const x234 = f32([2, 3, 4], 1);
   const x56 = f32([5, 6], 2);
   const x43 = f32([4, 3], 3);
@@ -70,17 +72,29 @@ export function structuralEntries(backend: string): { readonly [K in StructuralN
           title: 'select(mask, a, b)',
           inputs: [mask, a4, b4],
           run: (c, a, b) => [lax.select(c, a, b)],
-          expected: () => [{ shape: [4], values: mask.values.map((m, i) => ((m ? a4 : b4).values[i] as number)) }],
+          expected: () => [
+            { shape: [4], values: mask.values.map((m, i) => (m ? a4 : b4).values[i] as number) },
+          ],
           kind: 'exact',
         },
       ],
-      gradients: [{ title: 'select in both branches', inputs: [a4, b4], constants: [mask], run: (a, b, c) => [lax.select(c as Tensor, a, b)] }],
+      gradients: [
+        {
+          title: 'select in both branches',
+          inputs: [a4, b4],
+          constants: [mask],
+          run: (a, b, c) => [lax.select(c as Tensor, a, b)],
+        },
+      ],
     },
     convertElementType: {
       forward: [
         {
           title: 'float32 → int32 truncates, int32 → float32',
-          inputs: [hostTensor('float32', [4], [-2.7, 0.5, 3.9, -0.2]), hostTensor('int32', [2], [16777217, -3])],
+          inputs: [
+            hostTensor('float32', [4], [-2.7, 0.5, 3.9, -0.2]),
+            hostTensor('int32', [2], [16777217, -3]),
+          ],
           run: (x, i) => [lax.convertElementType(x, 'int32'), lax.convertElementType(i, 'float32')],
           expected: () => [
             { shape: [4], dtype: 'int32', values: [-2, 0, 3, 0] },
@@ -137,7 +151,10 @@ export function structuralEntries(backend: string): { readonly [K in StructuralN
         {
           title: 'lax.iota along each axis',
           inputs: [],
-          run: () => [lax.iota([2, 3], 'int32', 1, backend), lax.iota([3, 2], 'float32', 0, backend)],
+          run: () => [
+            lax.iota([2, 3], 'int32', 1, backend),
+            lax.iota([3, 2], 'float32', 0, backend),
+          ],
           expected: () => [
             { shape: [2, 3], values: [0, 1, 2, 0, 1, 2] },
             { shape: [3, 2], values: [0, 0, 1, 1, 2, 2] },
@@ -160,7 +177,13 @@ export function structuralEntries(backend: string): { readonly [K in StructuralN
           kind: 'exact',
         },
       ],
-      gradients: [{ title: 'reshape of a transposed tensor', inputs: [x234], run: (x) => [lax.reshape(transposeOf(x), [4, 6])] }],
+      gradients: [
+        {
+          title: 'reshape of a transposed tensor',
+          inputs: [x234],
+          run: (x) => [lax.reshape(transposeOf(x), [4, 6])],
+        },
+      ],
     },
     transpose: {
       forward: [
@@ -179,12 +202,24 @@ export function structuralEntries(backend: string): { readonly [K in StructuralN
         {
           title: 'broadcast a row and a size-1 column',
           inputs: [a4, column],
-          run: (row, col) => [lax.broadcastInDim(row, [3, 4], [1]), lax.broadcastInDim(col, [3, 4], [0, 1])],
-          expected: () => [broadcastInDimReference(a4, [3, 4], [1]), broadcastInDimReference(column, [3, 4], [0, 1])],
+          run: (row, col) => [
+            lax.broadcastInDim(row, [3, 4], [1]),
+            lax.broadcastInDim(col, [3, 4], [0, 1]),
+          ],
+          expected: () => [
+            broadcastInDimReference(a4, [3, 4], [1]),
+            broadcastInDimReference(column, [3, 4], [0, 1]),
+          ],
           kind: 'exact',
         },
       ],
-      gradients: [{ title: 'broadcast (its transpose sums)', inputs: [a4], run: (row) => [lax.sin(lax.broadcastInDim(row, [3, 4], [1]))] }],
+      gradients: [
+        {
+          title: 'broadcast (its transpose sums)',
+          inputs: [a4],
+          run: (row) => [lax.sin(lax.broadcastInDim(row, [3, 4], [1]))],
+        },
+      ],
     },
     slice: {
       forward: [
@@ -196,7 +231,13 @@ export function structuralEntries(backend: string): { readonly [K in StructuralN
           kind: 'exact',
         },
       ],
-      gradients: [{ title: 'strided slice', inputs: [x56], run: (x) => [lax.slice(x, [1, 0], [4, 6], [2, 3])] }],
+      gradients: [
+        {
+          title: 'strided slice',
+          inputs: [x56],
+          run: (x) => [lax.slice(x, [1, 0], [4, 6], [2, 3])],
+        },
+      ],
     },
     pad: {
       forward: [
@@ -209,7 +250,11 @@ export function structuralEntries(backend: string): { readonly [K in StructuralN
         },
       ],
       gradients: [
-        { title: 'pad, in the operand and the padding value', inputs: [x43, padValue], run: (x, v) => [lax.pad(x, v, [1, -1], [0, 2], [1, 0])] },
+        {
+          title: 'pad, in the operand and the padding value',
+          inputs: [x43, padValue],
+          run: (x, v) => [lax.pad(x, v, [1, -1], [0, 2], [1, 0])],
+        },
       ],
     },
     rev: {
@@ -230,11 +275,20 @@ export function structuralEntries(backend: string): { readonly [K in StructuralN
           title: 'concatenate along axis 0 and along axis 1',
           inputs: [x43, f32([2, 3], 7), f32([4, 2], 8)],
           run: (a, b, c) => [lax.concatenate([a, b], 0), lax.concatenate([a, c], 1)],
-          expected: () => [concatenateReference([x43, f32([2, 3], 7)], 0), concatenateReference([x43, f32([4, 2], 8)], 1)],
+          expected: () => [
+            concatenateReference([x43, f32([2, 3], 7)], 0),
+            concatenateReference([x43, f32([4, 2], 8)], 1),
+          ],
           kind: 'exact',
         },
       ],
-      gradients: [{ title: 'concatenate', inputs: [x43, f32([2, 3], 7)], run: (a, b) => [lax.concatenate([a, b], 0)] }],
+      gradients: [
+        {
+          title: 'concatenate',
+          inputs: [x43, f32([2, 3], 7)],
+          run: (a, b) => [lax.concatenate([a, b], 0)],
+        },
+      ],
     },
     gather: {
       forward: [
@@ -249,7 +303,14 @@ export function structuralEntries(backend: string): { readonly [K in StructuralN
           kind: 'exact',
         },
       ],
-      gradients: [{ title: 'gather with a repeated index (its transpose accumulates)', inputs: [x43], constants: [indices], run: (x, i) => [lax.gather(x, i as Tensor, 0)] }],
+      gradients: [
+        {
+          title: 'gather with a repeated index (its transpose accumulates)',
+          inputs: [x43],
+          constants: [indices],
+          run: (x, i) => [lax.gather(x, i as Tensor, 0)],
+        },
+      ],
     },
     scatterAdd: {
       forward: [
@@ -293,7 +354,12 @@ export function structuralEntries(backend: string): { readonly [K in StructuralN
       forward: [
         {
           title: 'dynamic update at [3, 1] (clamped to [2, 1])',
-          inputs: [x43, f32([2, 2], 10), hostTensor('int32', [], [3]), hostTensor('int32', [], [1])],
+          inputs: [
+            x43,
+            f32([2, 2], 10),
+            hostTensor('int32', [], [3]),
+            hostTensor('int32', [], [1]),
+          ],
           run: (x, u, r, c) => [lax.dynamicUpdateSlice(x, u, [r, c])],
           expected: () => [dynamicUpdateSliceReference(x43, f32([2, 2], 10), [3, 1])],
           kind: 'exact',
@@ -313,7 +379,10 @@ export function structuralEntries(backend: string): { readonly [K in StructuralN
         {
           title: 'identity forward; grad(x ↦ Σ stopGradient(x)·x) = x',
           inputs: [a4],
-          run: (x) => [lax.stopGradient(x), grad((y: Tensor) => lax.reduce('sum', lax.mul(lax.stopGradient(y), y), [0]))(x)],
+          run: (x) => [
+            lax.stopGradient(x),
+            grad((y: Tensor) => lax.reduce('sum', lax.mul(lax.stopGradient(y), y), [0]))(x),
+          ],
           expected: () => [
             { shape: [4], values: a4.values },
             { shape: [4], values: a4.values },
@@ -321,7 +390,9 @@ export function structuralEntries(backend: string): { readonly [K in StructuralN
           kind: 'basic',
         },
       ],
-      gradients: { none: 'its derivative is zero by definition (checked by primitive/stopGradient)' },
+      gradients: {
+        none: 'its derivative is zero by definition (checked by primitive/stopGradient)',
+      },
     },
   };
 }

@@ -54,7 +54,9 @@ export async function evaluate(
   try {
     const outs = withBackend(backend, () => scope(() => body(...args)));
     try {
-      return await Promise.all(outs.map(async (o) => ({ dtype: o.dtype, shape: o.shape, values: await readTensor(o) })));
+      return await Promise.all(
+        outs.map(async (o) => ({ dtype: o.dtype, shape: o.shape, values: await readTensor(o) })),
+      );
     } finally {
       for (const o of outs) o.dispose();
     }

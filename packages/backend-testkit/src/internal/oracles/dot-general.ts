@@ -11,8 +11,14 @@ import { wrapInteger } from './elementwise.js';
 import { forEachIndex } from './ndarray.js';
 import type { Reference } from './reference.js';
 
-function freeDims(rank: number, batch: readonly number[], contracting: readonly number[]): number[] {
-  return Array.from({ length: rank }, (_, d) => d).filter((d) => !batch.includes(d) && !contracting.includes(d));
+function freeDims(
+  rank: number,
+  batch: readonly number[],
+  contracting: readonly number[],
+): number[] {
+  return Array.from({ length: rank }, (_, d) => d).filter(
+    (d) => !batch.includes(d) && !contracting.includes(d),
+  );
 }
 
 /** Element offsets (row-major in `shape`) of every index combination over `axes`, in order. */
@@ -39,7 +45,8 @@ export function dotGeneralReference(a: HostTensor, b: HostTensor, dims: DotDims)
   const [aBatch, bBatch] = dims.batch;
   const aFree = freeDims(a.shape.length, aBatch, aContracting);
   const bFree = freeDims(b.shape.length, bBatch, bContracting);
-  const sizes = (shape: readonly number[], axes: readonly number[]) => axes.map((d) => shape[d] as number);
+  const sizes = (shape: readonly number[], axes: readonly number[]) =>
+    axes.map((d) => shape[d] as number);
   const shape = [...sizes(a.shape, aBatch), ...sizes(a.shape, aFree), ...sizes(b.shape, bFree)];
   const [aBatchAt, bBatchAt] = [offsets(a.shape, aBatch), offsets(b.shape, bBatch)];
   const [aFreeAt, bFreeAt] = [offsets(a.shape, aFree), offsets(b.shape, bFree)];
@@ -67,7 +74,13 @@ export function dotGeneralReference(a: HostTensor, b: HostTensor, dims: DotDims)
             sumBig += BigInt(x) * BigInt(y);
           }
         }
-        values.push(float ? sum : a.dtype === 'bool' ? Number(sumBig !== 0n) : wrapInteger(a.dtype as 'int32' | 'uint32', sumBig));
+        values.push(
+          float
+            ? sum
+            : a.dtype === 'bool'
+              ? Number(sumBig !== 0n)
+              : wrapInteger(a.dtype as 'int32' | 'uint32', sumBig),
+        );
         scale.push(Math.max(k, 1) * magnitude);
       }
     }

@@ -65,38 +65,142 @@ export const UNARY_RULES: { readonly [K in UnaryOp]: UnaryRule } = {
     integer: sign,
   },
   floor: {
-    float: { f: Math.floor, kind: 'exact', inputs: [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, -1.2, 1.7, 3.49, -7.51, 0, 1e7] },
+    float: {
+      f: Math.floor,
+      kind: 'exact',
+      inputs: [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, -1.2, 1.7, 3.49, -7.51, 0, 1e7],
+    },
   },
   ceil: {
-    float: { f: Math.ceil, kind: 'exact', inputs: [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, -1.2, 1.7, 3.49, -7.51, 0, 1e7] },
+    float: {
+      f: Math.ceil,
+      kind: 'exact',
+      inputs: [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, -1.2, 1.7, 3.49, -7.51, 0, 1e7],
+    },
   },
   round: {
-    float: { f: roundHalfEven, kind: 'exact', inputs: [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, -1.2, 1.7, 3.49, -7.51, 0, 1e7] },
+    float: {
+      f: roundHalfEven,
+      kind: 'exact',
+      inputs: [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, -1.2, 1.7, 3.49, -7.51, 0, 1e7],
+    },
   },
-  exp: { float: { f: Math.exp, kind: 'transcendental', inputs: [-20, -3, -1, -0.5, 0, 0.3, 1, 2.5, 10, 50] } },
-  exp2: { float: { f: (x) => 2 ** x, kind: 'transcendental', inputs: [-20, -2.5, -1, 0, 0.5, 1, 3, 10.25, 100] } },
-  log: { float: { f: Math.log, kind: 'transcendental', inputs: [1e-20, 0.001, 0.5, 0.9, 1, 1.1, 2, 10, 1e6, 3e38] } },
+  exp: {
+    float: {
+      f: Math.exp,
+      kind: 'transcendental',
+      inputs: [-20, -3, -1, -0.5, 0, 0.3, 1, 2.5, 10, 50],
+    },
+  },
+  exp2: {
+    float: {
+      f: (x) => 2 ** x,
+      kind: 'transcendental',
+      inputs: [-20, -2.5, -1, 0, 0.5, 1, 3, 10.25, 100],
+    },
+  },
+  log: {
+    float: {
+      f: Math.log,
+      kind: 'transcendental',
+      inputs: [1e-20, 0.001, 0.5, 0.9, 1, 1.1, 2, 10, 1e6, 3e38],
+    },
+  },
   log1p: {
-    float: { f: Math.log1p, kind: 'transcendental', inputs: [-0.9, -0.5, -1e-6, 0, 1e-8, 1e-4, 0.5, 1, 10, 1e10] },
+    float: {
+      f: Math.log1p,
+      kind: 'transcendental',
+      inputs: [-0.9, -0.5, -1e-6, 0, 1e-8, 1e-4, 0.5, 1, 10, 1e10],
+    },
   },
   expm1: {
-    float: { f: Math.expm1, kind: 'transcendental', inputs: [-10, -1, -1e-3, -1e-7, 0, 1e-8, 1e-4, 0.5, 1, 10] },
+    float: {
+      f: Math.expm1,
+      kind: 'transcendental',
+      inputs: [-10, -1, -1e-3, -1e-7, 0, 1e-8, 1e-4, 0.5, 1, 10],
+    },
   },
   sqrt: { float: { f: Math.sqrt, kind: 'basic', inputs: [0, 1e-20, 0.25, 1, 2, 10, 1e10, 3e38] } },
-  rsqrt: { float: { f: (x) => 1 / Math.sqrt(x), kind: 'basic', inputs: [1e-20, 0.25, 1, 2, 10, 1e10] } },
-  cbrt: { float: { f: Math.cbrt, kind: 'transcendental', inputs: [-27, -2, -1e-9, 0, 0.001, 1, 8, 1e30] } },
-  sin: { float: { f: Math.sin, kind: 'transcendental', inputs: [-10, -3, -1.5, -0.5, 0, 0.1, 1, 2, 3, 10] } },
-  cos: { float: { f: Math.cos, kind: 'transcendental', inputs: [-10, -3, -1.5, -0.5, 0, 0.1, 1, 2, 3, 10] } },
-  tan: { float: { f: Math.tan, kind: 'transcendental', inputs: [-10, -3, -1.5, -0.5, 0, 0.1, 1, 1.4, 3, 10] } },
-  asin: { float: { f: Math.asin, kind: 'transcendental', inputs: [-1, -0.9, -0.5, -1e-4, 0, 0.3, 0.7, 0.99, 1] } },
-  acos: { float: { f: Math.acos, kind: 'transcendental', inputs: [-1, -0.9, -0.5, -1e-4, 0, 0.3, 0.7, 0.99, 1] } },
-  atan: { float: { f: Math.atan, kind: 'transcendental', inputs: [-1e6, -10, -1, -0.3, 0, 0.5, 1, 5, 1e10] } },
-  sinh: { float: { f: Math.sinh, kind: 'transcendental', inputs: [-10, -2, -0.5, -1e-4, 0, 1e-3, 0.7, 1, 3, 20] } },
-  cosh: { float: { f: Math.cosh, kind: 'transcendental', inputs: [-10, -2, -0.5, -1e-4, 0, 1e-3, 0.7, 1, 3, 20] } },
-  tanh: { float: { f: Math.tanh, kind: 'transcendental', inputs: [-20, -3, -0.5, -1e-4, 0, 1e-5, 0.25, 1, 5, 20] } },
-  asinh: { float: { f: Math.asinh, kind: 'transcendental', inputs: [-1e10, -10, -1, -1e-4, 0, 0.5, 2, 100] } },
+  rsqrt: {
+    float: { f: (x) => 1 / Math.sqrt(x), kind: 'basic', inputs: [1e-20, 0.25, 1, 2, 10, 1e10] },
+  },
+  cbrt: {
+    float: { f: Math.cbrt, kind: 'transcendental', inputs: [-27, -2, -1e-9, 0, 0.001, 1, 8, 1e30] },
+  },
+  sin: {
+    float: {
+      f: Math.sin,
+      kind: 'transcendental',
+      inputs: [-10, -3, -1.5, -0.5, 0, 0.1, 1, 2, 3, 10],
+    },
+  },
+  cos: {
+    float: {
+      f: Math.cos,
+      kind: 'transcendental',
+      inputs: [-10, -3, -1.5, -0.5, 0, 0.1, 1, 2, 3, 10],
+    },
+  },
+  tan: {
+    float: {
+      f: Math.tan,
+      kind: 'transcendental',
+      inputs: [-10, -3, -1.5, -0.5, 0, 0.1, 1, 1.4, 3, 10],
+    },
+  },
+  asin: {
+    float: {
+      f: Math.asin,
+      kind: 'transcendental',
+      inputs: [-1, -0.9, -0.5, -1e-4, 0, 0.3, 0.7, 0.99, 1],
+    },
+  },
+  acos: {
+    float: {
+      f: Math.acos,
+      kind: 'transcendental',
+      inputs: [-1, -0.9, -0.5, -1e-4, 0, 0.3, 0.7, 0.99, 1],
+    },
+  },
+  atan: {
+    float: {
+      f: Math.atan,
+      kind: 'transcendental',
+      inputs: [-1e6, -10, -1, -0.3, 0, 0.5, 1, 5, 1e10],
+    },
+  },
+  sinh: {
+    float: {
+      f: Math.sinh,
+      kind: 'transcendental',
+      inputs: [-10, -2, -0.5, -1e-4, 0, 1e-3, 0.7, 1, 3, 20],
+    },
+  },
+  cosh: {
+    float: {
+      f: Math.cosh,
+      kind: 'transcendental',
+      inputs: [-10, -2, -0.5, -1e-4, 0, 1e-3, 0.7, 1, 3, 20],
+    },
+  },
+  tanh: {
+    float: {
+      f: Math.tanh,
+      kind: 'transcendental',
+      inputs: [-20, -3, -0.5, -1e-4, 0, 1e-5, 0.25, 1, 5, 20],
+    },
+  },
+  asinh: {
+    float: {
+      f: Math.asinh,
+      kind: 'transcendental',
+      inputs: [-1e10, -10, -1, -1e-4, 0, 0.5, 2, 100],
+    },
+  },
   acosh: { float: { f: Math.acosh, kind: 'transcendental', inputs: [1, 1.05, 1.5, 2, 10, 1e10] } },
-  atanh: { float: { f: Math.atanh, kind: 'transcendental', inputs: [-0.99, -0.5, -1e-4, 0, 0.3, 0.9] } },
+  atanh: {
+    float: { f: Math.atanh, kind: 'transcendental', inputs: [-0.99, -0.5, -1e-4, 0, 0.3, 0.9] },
+  },
   logistic: {
     float: {
       f: (x) => 1 / (1 + Math.exp(-x)),
@@ -104,16 +208,32 @@ export const UNARY_RULES: { readonly [K in UnaryOp]: UnaryRule } = {
       inputs: [-50, -20, -5, -1, 0, 0.5, 2, 20, 50],
     },
   },
-  erf: { float: { f: erfReference, kind: 'transcendental', inputs: [-3, -1, -0.5, -1e-3, 0, 0.1, 0.5, 1, 2, 4] } },
+  erf: {
+    float: {
+      f: erfReference,
+      kind: 'transcendental',
+      inputs: [-3, -1, -0.5, -1e-3, 0, 0.1, 0.5, 1, 2, 4],
+    },
+  },
   erfinv: {
-    float: { f: erfinvReference, kind: 'transcendental', inputs: [-0.99, -0.9, -0.5, -1e-3, 0, 0.2, 0.5, 0.9, 0.99] },
+    float: {
+      f: erfinvReference,
+      kind: 'transcendental',
+      inputs: [-0.99, -0.9, -0.5, -1e-3, 0, 0.2, 0.5, 0.9, 0.99],
+    },
   },
   not: { integer: (x) => ~x, bool: (x) => (x ? 0 : 1) },
   isFinite: {
-    float: { f: (x) => (Number.isFinite(x) ? 1 : 0), kind: 'exact', inputs: [0, 1, -1, 3e38, -1e-30] },
+    float: {
+      f: (x) => (Number.isFinite(x) ? 1 : 0),
+      kind: 'exact',
+      inputs: [0, 1, -1, 3e38, -1e-30],
+    },
     output: 'bool',
   },
-  reciprocal: { float: { f: (x) => 1 / x, kind: 'basic', inputs: [-4, -0.5, 1e-10, 0.3, 1, 3, 1e20] } },
+  reciprocal: {
+    float: { f: (x) => 1 / x, kind: 'basic', inputs: [-4, -0.5, 1e-10, 0.3, 1, 3, 1e20] },
+  },
 };
 
 /**
@@ -123,27 +243,90 @@ export const UNARY_RULES: { readonly [K in UnaryOp]: UnaryRule } = {
  * @example
  * UNARY_SPECIALS.log // [[0, -Infinity], [-1, NaN], [Infinity, Infinity], [NaN, NaN]]
  */
-export const UNARY_SPECIALS: { readonly [K in UnaryOp]?: readonly (readonly [number, number])[] } = {
-  neg: [[Number.NaN, Number.NaN], [Infinity, -Infinity]],
-  abs: [[-Infinity, Infinity], [Number.NaN, Number.NaN]],
-  sign: [[Number.NaN, Number.NaN], [-Infinity, -1]],
-  floor: [[Infinity, Infinity], [Number.NaN, Number.NaN]],
-  round: [[-Infinity, -Infinity], [Number.NaN, Number.NaN]],
-  exp: [[-Infinity, 0], [Infinity, Infinity], [Number.NaN, Number.NaN]],
-  exp2: [[-Infinity, 0], [Infinity, Infinity]],
-  expm1: [[-Infinity, -1], [Infinity, Infinity]],
-  log: [[0, -Infinity], [-1, Number.NaN], [Infinity, Infinity], [Number.NaN, Number.NaN]],
-  log1p: [[-1, -Infinity], [-2, Number.NaN], [Infinity, Infinity]],
-  sqrt: [[-1, Number.NaN], [Infinity, Infinity]],
-  rsqrt: [[0, Infinity], [Infinity, 0]],
-  tanh: [[Infinity, 1], [-Infinity, -1]],
-  atan: [[Infinity, Math.PI / 2], [-Infinity, -Math.PI / 2]],
-  logistic: [[Infinity, 1], [-Infinity, 0]],
-  erf: [[Infinity, 1], [-Infinity, -1]],
-  erfinv: [[1, Infinity], [-1, -Infinity]],
-  isFinite: [[Infinity, 0], [-Infinity, 0], [Number.NaN, 0]],
-  reciprocal: [[0, Infinity], [Infinity, 0]],
-};
+export const UNARY_SPECIALS: { readonly [K in UnaryOp]?: readonly (readonly [number, number])[] } =
+  {
+    neg: [
+      [Number.NaN, Number.NaN],
+      [Infinity, -Infinity],
+    ],
+    abs: [
+      [-Infinity, Infinity],
+      [Number.NaN, Number.NaN],
+    ],
+    sign: [
+      [Number.NaN, Number.NaN],
+      [-Infinity, -1],
+    ],
+    floor: [
+      [Infinity, Infinity],
+      [Number.NaN, Number.NaN],
+    ],
+    round: [
+      [-Infinity, -Infinity],
+      [Number.NaN, Number.NaN],
+    ],
+    exp: [
+      [-Infinity, 0],
+      [Infinity, Infinity],
+      [Number.NaN, Number.NaN],
+    ],
+    exp2: [
+      [-Infinity, 0],
+      [Infinity, Infinity],
+    ],
+    expm1: [
+      [-Infinity, -1],
+      [Infinity, Infinity],
+    ],
+    log: [
+      [0, -Infinity],
+      [-1, Number.NaN],
+      [Infinity, Infinity],
+      [Number.NaN, Number.NaN],
+    ],
+    log1p: [
+      [-1, -Infinity],
+      [-2, Number.NaN],
+      [Infinity, Infinity],
+    ],
+    sqrt: [
+      [-1, Number.NaN],
+      [Infinity, Infinity],
+    ],
+    rsqrt: [
+      [0, Infinity],
+      [Infinity, 0],
+    ],
+    tanh: [
+      [Infinity, 1],
+      [-Infinity, -1],
+    ],
+    atan: [
+      [Infinity, Math.PI / 2],
+      [-Infinity, -Math.PI / 2],
+    ],
+    logistic: [
+      [Infinity, 1],
+      [-Infinity, 0],
+    ],
+    erf: [
+      [Infinity, 1],
+      [-Infinity, -1],
+    ],
+    erfinv: [
+      [1, Infinity],
+      [-1, -Infinity],
+    ],
+    isFinite: [
+      [Infinity, 0],
+      [-Infinity, 0],
+      [Number.NaN, 0],
+    ],
+    reciprocal: [
+      [0, Infinity],
+      [Infinity, 0],
+    ],
+  };
 
 /** Reference semantics of one binary op. */
 export interface BinaryRule {
@@ -164,7 +347,12 @@ export interface BinaryRule {
   readonly output?: 'bool';
 }
 
-/** Generic float operands: mixed signs and magnitudes, equal pairs, signed zeros. */
+/**
+ * Generic float operands: mixed signs and magnitudes, equal pairs, signed zeros.
+ *
+ * @example
+ * FLOAT_PAIRS.map(([a, b]) => a + b)
+ */
 export const FLOAT_PAIRS: readonly (readonly [number, number])[] = [
   [-3.5, 2.25],
   [0.1, -0.3],
@@ -180,7 +368,12 @@ export const FLOAT_PAIRS: readonly (readonly [number, number])[] = [
   [1e-3, 5e-4],
 ];
 
-/** Generic int32 operands: signs, the extremes, products that overflow. */
+/**
+ * Generic int32 operands: signs, the extremes, products that overflow.
+ *
+ * @example
+ * INT32_PAIRS.map(([a, b]) => wrapInteger('int32', BigInt(a) * BigInt(b)))
+ */
 export const INT32_PAIRS: readonly (readonly [number, number])[] = [
   [7, 3],
   [-7, 3],
@@ -194,7 +387,12 @@ export const INT32_PAIRS: readonly (readonly [number, number])[] = [
   [-2147483648, 2147483647],
 ];
 
-/** Generic uint32 operands: values ≥ 2^31 catch signed arithmetic or comparisons. */
+/**
+ * Generic uint32 operands: values ≥ 2^31 catch signed arithmetic or comparisons.
+ *
+ * @example
+ * UINT32_PAIRS.map(([a, b]) => (a < b ? 1 : 0))
+ */
 export const UINT32_PAIRS: readonly (readonly [number, number])[] = [
   [7, 3],
   [4294967295, 1],
@@ -300,11 +498,13 @@ export const BINARY_RULES: { readonly [K in BinaryOp]: BinaryRule } = {
   },
   max: {
     float: { f: Math.max, kind: 'exact' },
+    // biome-ignore lint/complexity/useMathMinMax: operands are bigints, which Math.max rejects
     integer: { f: (a, b) => (a > b ? a : b) },
     bool: Math.max,
   },
   min: {
     float: { f: Math.min, kind: 'exact' },
+    // biome-ignore lint/complexity/useMathMinMax: operands are bigints, which Math.min rejects
     integer: { f: (a, b) => (a < b ? a : b) },
     bool: Math.min,
   },
@@ -358,7 +558,10 @@ export const BINARY_RULES: { readonly [K in BinaryOp]: BinaryRule } = {
     integer: { f: (a, b) => (amount(b) >= 32n ? 0n : a << amount(b)), pairs: shiftPairs() },
   },
   shiftRightLogical: {
-    integer: { f: (a, b) => (amount(b) >= 32n ? 0n : BigInt.asUintN(32, a) >> amount(b)), pairs: shiftPairs() },
+    integer: {
+      f: (a, b) => (amount(b) >= 32n ? 0n : BigInt.asUintN(32, a) >> amount(b)),
+      pairs: shiftPairs(),
+    },
   },
   shiftRightArithmetic: {
     integer: {
@@ -372,7 +575,9 @@ export const BINARY_RULES: { readonly [K in BinaryOp]: BinaryRule } = {
 };
 
 /** Shift operands: amounts 0…31, exactly 32, beyond 32, and (int32) a negative amount. */
-function shiftPairs(): { readonly [D in 'int32' | 'uint32']: readonly (readonly [number, number])[] } {
+function shiftPairs(): {
+  readonly [D in 'int32' | 'uint32']: readonly (readonly [number, number])[];
+} {
   return {
     int32: [
       [1, 0],

@@ -19,8 +19,14 @@ export function gatherReference(x: HostTensor, indices: HostTensor, axis: number
   const shape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
   const values: number[] = [];
   forEachIndex(shape, (outIndex) => {
-    const at = indices.values[ravel(outIndex.slice(axis, axis + indexRank), indices.shape)] as number;
-    values.push(x.values[ravel([...outIndex.slice(0, axis), at, ...outIndex.slice(axis + indexRank)], x.shape)] as number);
+    const at = indices.values[
+      ravel(outIndex.slice(axis, axis + indexRank), indices.shape)
+    ] as number;
+    values.push(
+      x.values[
+        ravel([...outIndex.slice(0, axis), at, ...outIndex.slice(axis + indexRank)], x.shape)
+      ] as number,
+    );
   });
   return { shape, values };
 }
@@ -42,15 +48,23 @@ export function scatterAddReference(
   const indexRank = indices.shape.length;
   const terms: number[][] = operand.values.map((v) => [v]);
   forEachIndex(updates.shape, (updateIndex, flat) => {
-    const at = indices.values[ravel(updateIndex.slice(axis, axis + indexRank), indices.shape)] as number;
-    const target = ravel([...updateIndex.slice(0, axis), at, ...updateIndex.slice(axis + indexRank)], operand.shape);
+    const at = indices.values[
+      ravel(updateIndex.slice(axis, axis + indexRank), indices.shape)
+    ] as number;
+    const target = ravel(
+      [...updateIndex.slice(0, axis), at, ...updateIndex.slice(axis + indexRank)],
+      operand.shape,
+    );
     terms[target]?.push(updates.values[flat] as number);
   });
   const dtype = operand.dtype;
   const values = terms.map((ts) => {
     if (isFloatDType(dtype)) return ts.reduce((a, t) => a + t, 0);
     if (dtype === 'bool') return ts.some((t) => t !== 0) ? 1 : 0;
-    return wrapInteger(dtype as 'int32' | 'uint32', ts.reduce((a, t) => a + BigInt(t), 0n));
+    return wrapInteger(
+      dtype as 'int32' | 'uint32',
+      ts.reduce((a, t) => a + BigInt(t), 0n),
+    );
   });
   return {
     shape: operand.shape,
@@ -74,7 +88,11 @@ function compareKeys(a: number, b: number): number {
  * @example
  * sortReference([keys, values], 0, 1) // [sortedKeys, valuesInTheSameOrder]
  */
-export function sortReference(operands: readonly HostTensor[], axis: number, numKeys: number): Reference[] {
+export function sortReference(
+  operands: readonly HostTensor[],
+  axis: number,
+  numKeys: number,
+): Reference[] {
   const shape = (operands[0] as HostTensor).shape;
   const length = shape[axis] as number;
   const outputs = operands.map(() => new Array<number>(sizeOf(shape)));
@@ -88,14 +106,19 @@ export function sortReference(operands: readonly HostTensor[], axis: number, num
     const order = positions.map((_, j) => j);
     order.sort((i, j) => {
       for (const key of operands.slice(0, numKeys)) {
-        const c = compareKeys(key.values[positions[i] as number] as number, key.values[positions[j] as number] as number);
+        const c = compareKeys(
+          key.values[positions[i] as number] as number,
+          key.values[positions[j] as number] as number,
+        );
         if (c !== 0) return c;
       }
       return i - j;
     });
     operands.forEach((operand, k) => {
       order.forEach((from, to) => {
-        (outputs[k] as number[])[positions[to] as number] = operand.values[positions[from] as number] as number;
+        (outputs[k] as number[])[positions[to] as number] = operand.values[
+          positions[from] as number
+        ] as number;
       });
     });
   });

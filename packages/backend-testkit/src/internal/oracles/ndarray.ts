@@ -33,7 +33,10 @@ export function ravel(index: readonly number[], shape: readonly number[]): numbe
  * @example
  * forEachIndex([2, 2], (index, flat) => console.log(flat, index)); // 0 [0,0], 1 [0,1], 2 [1,0], 3 [1,1]
  */
-export function forEachIndex(shape: readonly number[], visit: (index: number[], flat: number) => void): void {
+export function forEachIndex(
+  shape: readonly number[],
+  visit: (index: number[], flat: number) => void,
+): void {
   const size = sizeOf(shape);
   for (let flat = 0; flat < size; flat++) visit(unravel(flat, shape), flat);
 }

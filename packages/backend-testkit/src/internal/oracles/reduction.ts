@@ -30,7 +30,13 @@ export function reduceIdentity(op: ReduceOp, dtype: DType): number {
     case 'max':
       return float ? Number.NEGATIVE_INFINITY : dtype === 'int32' ? -2147483648 : 0;
     case 'min':
-      return float ? Number.POSITIVE_INFINITY : dtype === 'int32' ? 2147483647 : dtype === 'uint32' ? 4294967295 : 1;
+      return float
+        ? Number.POSITIVE_INFINITY
+        : dtype === 'int32'
+          ? 2147483647
+          : dtype === 'uint32'
+            ? 4294967295
+            : 1;
   }
 }
 
@@ -40,9 +46,13 @@ function fold(op: ReduceOp, dtype: DType, terms: readonly number[]): number {
   if (terms.length === 0) return reduceIdentity(op, dtype);
   switch (op) {
     case 'sum':
-      return float ? terms.reduce((a, b) => a + b, 0) : wrapInteger(asInteger(dtype), sumBig(terms));
+      return float
+        ? terms.reduce((a, b) => a + b, 0)
+        : wrapInteger(asInteger(dtype), sumBig(terms));
     case 'prod':
-      return float ? terms.reduce((a, b) => a * b, 1) : wrapInteger(asInteger(dtype), prodBig(terms));
+      return float
+        ? terms.reduce((a, b) => a * b, 1)
+        : wrapInteger(asInteger(dtype), prodBig(terms));
     case 'max':
       return terms.some(Number.isNaN) ? Number.NaN : Math.max(...terms);
     case 'min':
@@ -55,7 +65,8 @@ function fold(op: ReduceOp, dtype: DType, terms: readonly number[]): number {
 }
 
 function asInteger(dtype: DType): 'int32' | 'uint32' {
-  if (dtype !== 'int32' && dtype !== 'uint32') throw new Error(`testkit: ${dtype} is not an integer dtype`);
+  if (dtype !== 'int32' && dtype !== 'uint32')
+    throw new Error(`testkit: ${dtype} is not an integer dtype`);
   return dtype;
 }
 
@@ -81,10 +92,19 @@ export function reduceReference(op: ReduceOp, x: HostTensor, axes: readonly numb
   const shape = kept.map((d) => x.shape[d] as number);
   const groups: number[][] = Array.from({ length: sizeOf(shape) }, () => []);
   forEachIndex(x.shape, (index, flat) => {
-    groups[ravel(kept.map((d) => index[d] as number), shape)]?.push(x.values[flat] as number);
+    groups[
+      ravel(
+        kept.map((d) => index[d] as number),
+        shape,
+      )
+    ]?.push(x.values[flat] as number);
   });
   const values = groups.map((terms) => fold(op, x.dtype, terms));
-  return { shape, values, scale: groups.map((terms, i) => foldScale(op, terms, values[i] as number)) };
+  return {
+    shape,
+    values,
+    scale: groups.map((terms, i) => foldScale(op, terms, values[i] as number)),
+  };
 }
 
 /**
@@ -100,7 +120,12 @@ export function argReduceReference(op: ArgReduceOp, x: HostTensor, axis: number)
     value: 0,
   }));
   forEachIndex(x.shape, (index, flat) => {
-    const slot = best[ravel(index.filter((_, d) => d !== axis), shape)] as { index: number; value: number };
+    const slot = best[
+      ravel(
+        index.filter((_, d) => d !== axis),
+        shape,
+      )
+    ] as { index: number; value: number };
     const value = x.values[flat] as number;
     const i = index[axis] as number;
     const better = op === 'argmax' ? value > slot.value : value < slot.value;

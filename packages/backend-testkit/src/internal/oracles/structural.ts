@@ -14,7 +14,8 @@ function generate(shape: readonly number[], valueAt: (index: number[]) => number
   return { shape, values };
 }
 
-const at = (x: HostTensor, index: readonly number[]): number => x.values[ravel(index, x.shape)] as number;
+const at = (x: HostTensor, index: readonly number[]): number =>
+  x.values[ravel(index, x.shape)] as number;
 
 /**
  * `out[i_0, …] = x[i_perm⁻¹…]`: output dim `d` is input dim `perm[d]`.
@@ -41,8 +42,17 @@ export function transposeReference(x: HostTensor, perm: readonly number[]): Refe
  * @example
  * broadcastInDimReference(row3, [2, 3], [1]).values // the row twice
  */
-export function broadcastInDimReference(x: HostTensor, shape: readonly number[], dims: readonly number[]): Reference {
-  return generate(shape, (index) => at(x, dims.map((d, k) => (x.shape[k] === 1 ? 0 : (index[d] as number)))));
+export function broadcastInDimReference(
+  x: HostTensor,
+  shape: readonly number[],
+  dims: readonly number[],
+): Reference {
+  return generate(shape, (index) =>
+    at(
+      x,
+      dims.map((d, k) => (x.shape[k] === 1 ? 0 : (index[d] as number))),
+    ),
+  );
 }
 
 /**
@@ -57,8 +67,15 @@ export function sliceReference(
   limit: readonly number[],
   strides: readonly number[],
 ): Reference {
-  const shape = start.map((s, d) => Math.max(0, Math.ceil(((limit[d] as number) - s) / (strides[d] as number))));
-  return generate(shape, (index) => at(x, index.map((i, d) => (start[d] as number) + i * (strides[d] as number))));
+  const shape = start.map((s, d) =>
+    Math.max(0, Math.ceil(((limit[d] as number) - s) / (strides[d] as number))),
+  );
+  return generate(shape, (index) =>
+    at(
+      x,
+      index.map((i, d) => (start[d] as number) + i * (strides[d] as number)),
+    ),
+  );
 }
 
 /**
@@ -113,12 +130,18 @@ export function revReference(x: HostTensor, axes: readonly number[]): Reference 
  */
 export function concatenateReference(xs: readonly HostTensor[], axis: number): Reference {
   const first = xs[0] as HostTensor;
-  const shape = first.shape.map((n, d) => (d === axis ? xs.reduce((sum, x) => sum + (x.shape[d] as number), 0) : n));
+  const shape = first.shape.map((n, d) =>
+    d === axis ? xs.reduce((sum, x) => sum + (x.shape[d] as number), 0) : n,
+  );
   return generate(shape, (index) => {
     let i = index[axis] as number;
     for (const x of xs) {
       const n = x.shape[axis] as number;
-      if (i < n) return at(x, index.map((j, d) => (d === axis ? i : j)));
+      if (i < n)
+        return at(
+          x,
+          index.map((j, d) => (d === axis ? i : j)),
+        );
       i -= n;
     }
     throw new Error('testkit: concatenate index out of range');
@@ -126,8 +149,14 @@ export function concatenateReference(xs: readonly HostTensor[], axis: number): R
 }
 
 /** Start indices clamped so a window of `sizes` fits in `shape` (as XLA). */
-function clampStarts(shape: readonly number[], sizes: readonly number[], starts: readonly number[]): number[] {
-  return starts.map((s, d) => Math.min(Math.max(s, 0), (shape[d] as number) - (sizes[d] as number)));
+function clampStarts(
+  shape: readonly number[],
+  sizes: readonly number[],
+  starts: readonly number[],
+): number[] {
+  return starts.map((s, d) =>
+    Math.min(Math.max(s, 0), (shape[d] as number) - (sizes[d] as number)),
+  );
 }
 
 /**
@@ -136,9 +165,18 @@ function clampStarts(shape: readonly number[], sizes: readonly number[], starts:
  * @example
  * dynamicSliceReference(hostTensor('int32', [4], [1, 2, 3, 4]), [3], [2]).values // [3, 4]
  */
-export function dynamicSliceReference(x: HostTensor, starts: readonly number[], sizes: readonly number[]): Reference {
+export function dynamicSliceReference(
+  x: HostTensor,
+  starts: readonly number[],
+  sizes: readonly number[],
+): Reference {
   const clamped = clampStarts(x.shape, sizes, starts);
-  return generate(sizes, (index) => at(x, index.map((i, d) => i + (clamped[d] as number))));
+  return generate(sizes, (index) =>
+    at(
+      x,
+      index.map((i, d) => i + (clamped[d] as number)),
+    ),
+  );
 }
 
 /**
@@ -147,7 +185,11 @@ export function dynamicSliceReference(x: HostTensor, starts: readonly number[], 
  * @example
  * dynamicUpdateSliceReference(zeros4, hostTensor('float32', [2], [7, 8]), [5]).values // [0, 0, 7, 8]
  */
-export function dynamicUpdateSliceReference(x: HostTensor, update: HostTensor, starts: readonly number[]): Reference {
+export function dynamicUpdateSliceReference(
+  x: HostTensor,
+  update: HostTensor,
+  starts: readonly number[],
+): Reference {
   const clamped = clampStarts(x.shape, update.shape, starts);
   return generate(x.shape, (index) => {
     const inside = index.map((i, d) => i - (clamped[d] as number));

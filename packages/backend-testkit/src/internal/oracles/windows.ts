@@ -12,8 +12,8 @@ import type { ConvParams, DType, WindowParams } from '@tensile/core';
 import { type HostTensor, isFloatDType, sizeOf } from '../host-data.js';
 import { wrapInteger } from './elementwise.js';
 import { forEachIndex, ravel } from './ndarray.js';
-import type { Reference } from './reference.js';
 import { reduceIdentity } from './reduction.js';
+import type { Reference } from './reference.js';
 
 /**
  * Output size along one dim (0 when the window does not fit once).
@@ -90,7 +90,8 @@ export function convReference(lhs: HostTensor, rhs: HostTensor, params: ConvPara
     let magnitude = 0;
     for (let c = 0; c < groupChannels; c++) {
       const channel = group * groupChannels + c;
-      if (channel >= channels) throw new Error('testkit: conv channels do not fit the feature groups');
+      if (channel >= channels)
+        throw new Error('testkit: conv channels do not fit the feature groups');
       forEachIndex(window, (tap) => {
         const input = position.map((out, d) =>
           inputIndex(
@@ -104,7 +105,9 @@ export function convReference(lhs: HostTensor, rhs: HostTensor, params: ConvPara
           ),
         );
         if (input.some((i) => i === null)) return;
-        const x = lhs.values[ravel([inputBatch, channel, ...(input as number[])], lhs.shape)] as number;
+        const x = lhs.values[
+          ravel([inputBatch, channel, ...(input as number[])], lhs.shape)
+        ] as number;
         const w = rhs.values[ravel([o as number, c, ...tap], rhs.shape)] as number;
         if (float) {
           sum += x * w;
@@ -127,7 +130,11 @@ export function convReference(lhs: HostTensor, rhs: HostTensor, params: ConvPara
  * reduceWindowReference('max', x, { windowDimensions: [2], windowStrides: [2], padding: [[0, 0]],
  *   baseDilation: [1], windowDilation: [1] });
  */
-export function reduceWindowReference(op: 'sum' | 'max' | 'min', x: HostTensor, params: WindowParams): Reference {
+export function reduceWindowReference(
+  op: 'sum' | 'max' | 'min',
+  x: HostTensor,
+  params: WindowParams,
+): Reference {
   const shape = x.shape.map((n, d) =>
     windowedSize(
       n,
@@ -156,26 +163,40 @@ export function reduceWindowReference(op: 'sum' | 'max' | 'min', x: HostTensor, 
           x.shape[d] as number,
         ),
       );
-      if (input.every((i) => i !== null)) terms.push(x.values[ravel(input as number[], x.shape)] as number);
+      if (input.every((i) => i !== null))
+        terms.push(x.values[ravel(input as number[], x.shape)] as number);
     });
     let value: number;
     if (op === 'sum') {
       value = float
         ? terms.reduce((a, t) => a + t, 0)
-        : wrapInteger(dtype as 'int32' | 'uint32', terms.reduce((a, t) => a + BigInt(t), 0n));
+        : wrapInteger(
+            dtype as 'int32' | 'uint32',
+            terms.reduce((a, t) => a + BigInt(t), 0n),
+          );
     } else if (terms.some(Number.isNaN)) {
       value = Number.NaN;
     } else {
-      value = terms.reduce((a, t) => (op === 'max' ? Math.max(a, t) : Math.min(a, t)), reduceIdentity(op, dtype));
+      value = terms.reduce(
+        (a, t) => (op === 'max' ? Math.max(a, t) : Math.min(a, t)),
+        reduceIdentity(op, dtype),
+      );
     }
     values.push(value);
-    scale.push(op === 'sum' ? Math.max(terms.length, 1) * terms.reduce((a, t) => a + Math.abs(t), 0) : Math.abs(value));
+    scale.push(
+      op === 'sum'
+        ? Math.max(terms.length, 1) * terms.reduce((a, t) => a + Math.abs(t), 0)
+        : Math.abs(value),
+    );
   });
   return { shape, values, scale };
 }
 
 /** Per output window of `x`, the input position (flat) of its first maximum, or -1 if empty. */
-function windowArgmax(x: HostTensor, params: WindowParams): { shape: number[]; positions: number[] } {
+function windowArgmax(
+  x: HostTensor,
+  params: WindowParams,
+): { shape: number[]; positions: number[] } {
   const shape = x.shape.map((n, d) =>
     windowedSize(
       n,
@@ -217,7 +238,11 @@ function windowArgmax(x: HostTensor, params: WindowParams): { shape: number[]; p
  * @example
  * selectAndGatherAddReference(t, x, params).shape // the pooled shape
  */
-export function selectAndGatherAddReference(tangent: HostTensor, operand: HostTensor, params: WindowParams): Reference {
+export function selectAndGatherAddReference(
+  tangent: HostTensor,
+  operand: HostTensor,
+  params: WindowParams,
+): Reference {
   const { shape, positions } = windowArgmax(operand, params);
   return { shape, values: positions.map((p) => (p === -1 ? 0 : (tangent.values[p] as number))) };
 }
@@ -229,7 +254,11 @@ export function selectAndGatherAddReference(tangent: HostTensor, operand: HostTe
  * @example
  * selectAndScatterAddReference(pooledGrad, x, params).shape // x.shape
  */
-export function selectAndScatterAddReference(source: HostTensor, operand: HostTensor, params: WindowParams): Reference {
+export function selectAndScatterAddReference(
+  source: HostTensor,
+  operand: HostTensor,
+  params: WindowParams,
+): Reference {
   const { positions } = windowArgmax(operand, params);
   const values = new Array<number>(operand.values.length).fill(0);
   positions.forEach((p, w) => {

@@ -52,10 +52,20 @@ export function registerCastTests(suite: SuiteContext): void {
       const x = hostTensor('float32', [2, 3], [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5]);
       const out = device.output('int32', [2, 3]);
       backend.cast(device.upload(x, 'reversed'), out);
-      expectValues(await device.read(out), { what: 'cast of a reversed view', dtype: 'int32', expected: [-2, -1, 0, 0, 1, 2], tolerance: EXACT });
+      expectValues(await device.read(out), {
+        what: 'cast of a reversed view',
+        dtype: 'int32',
+        expected: [-2, -1, 0, 0, 1, 2],
+        tolerance: EXACT,
+      });
       const sliced = device.output('int32', [2, 3]);
       backend.cast(device.upload(x, 'sliced'), sliced);
-      expectValues(await device.read(sliced), { what: 'cast of a sliced view', dtype: 'int32', expected: [-2, -1, 0, 0, 1, 2], tolerance: EXACT });
+      expectValues(await device.read(sliced), {
+        what: 'cast of a sliced view',
+        dtype: 'int32',
+        expected: [-2, -1, 0, 0, 1, 2],
+        tolerance: EXACT,
+      });
     }),
   );
 }

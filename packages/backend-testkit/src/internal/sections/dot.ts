@@ -64,7 +64,13 @@ const CASES: readonly DotCase[] = [
     title: 'two contracting dims: [2,3,4]·[3,4,5]',
     lhs: [2, 3, 4],
     rhs: [3, 4, 5],
-    dims: { contracting: [[1, 2], [0, 1]], batch: [[], []] },
+    dims: {
+      contracting: [
+        [1, 2],
+        [0, 1],
+      ],
+      batch: [[], []],
+    },
   },
   {
     id: 'vector-dot',
@@ -73,22 +79,64 @@ const CASES: readonly DotCase[] = [
     rhs: [6],
     dims: { contracting: [[0], [0]], batch: [[], []] },
   },
-  { id: 'outer', title: 'outer product [3]⊗[4]', lhs: [3], rhs: [4], dims: { contracting: [[], []], batch: [[], []] } },
-  { id: 'size-one-dims', title: '[1,4]·[4,1] and a size-1 batch', lhs: [1, 1, 4], rhs: [1, 4, 1], dims: { contracting: [[2], [1]], batch: [[0], [0]] } },
-  { id: 'zero-contracting', title: 'K = 0 gives zeros: [2,0]·[0,3]', lhs: [2, 0], rhs: [0, 3], dims: matmul },
-  { id: 'zero-free', title: 'a zero-size free dim: [0,4]·[4,3]', lhs: [0, 4], rhs: [4, 3], dims: matmul },
-  { id: 'large', title: '[33,300]·[300,270] (crosses blocking in both K and N)', lhs: [33, 300], rhs: [300, 270], dims: matmul },
+  {
+    id: 'outer',
+    title: 'outer product [3]⊗[4]',
+    lhs: [3],
+    rhs: [4],
+    dims: { contracting: [[], []], batch: [[], []] },
+  },
+  {
+    id: 'size-one-dims',
+    title: '[1,4]·[4,1] and a size-1 batch',
+    lhs: [1, 1, 4],
+    rhs: [1, 4, 1],
+    dims: { contracting: [[2], [1]], batch: [[0], [0]] },
+  },
+  {
+    id: 'zero-contracting',
+    title: 'K = 0 gives zeros: [2,0]·[0,3]',
+    lhs: [2, 0],
+    rhs: [0, 3],
+    dims: matmul,
+  },
+  {
+    id: 'zero-free',
+    title: 'a zero-size free dim: [0,4]·[4,3]',
+    lhs: [0, 4],
+    rhs: [4, 3],
+    dims: matmul,
+  },
+  {
+    id: 'large',
+    title: '[33,300]·[300,270] (crosses blocking in both K and N)',
+    lhs: [33, 300],
+    rhs: [300, 270],
+    dims: matmul,
+  },
 ];
 
-async function checkDot(suite: SuiteContext, dtype: DType, testCase: DotCase, seed: number): Promise<void> {
+async function checkDot(
+  suite: SuiteContext,
+  dtype: DType,
+  testCase: DotCase,
+  seed: number,
+): Promise<void> {
   const range = dtype === 'float32' || dtype === 'float16' ? {} : { low: -20, high: 20 };
   const lhs: HostTensor = sampleTensor(dtype, testCase.lhs, seed, range);
   const rhs: HostTensor = sampleTensor(dtype, testCase.rhs, seed + 1, range);
   const reference = dotGeneralReference(lhs, rhs, testCase.dims);
   await withDevice(suite.backend, async (device) => {
-    for (const [lhsLayout, rhsLayout] of testCase.layouts ?? [['contiguous', 'contiguous'] as const]) {
+    for (const [lhsLayout, rhsLayout] of testCase.layouts ?? [
+      ['contiguous', 'contiguous'] as const,
+    ]) {
       const out = device.output(dtype, reference.shape);
-      suite.backend.dotGeneral(device.upload(lhs, lhsLayout), device.upload(rhs, rhsLayout), testCase.dims, out);
+      suite.backend.dotGeneral(
+        device.upload(lhs, lhsLayout),
+        device.upload(rhs, rhsLayout),
+        testCase.dims,
+        out,
+      );
       expectValues(await device.read(out), {
         what: `dotGeneral ${testCase.title} (${dtype}, ${lhsLayout} · ${rhsLayout}, dims ${JSON.stringify(testCase.dims)})`,
         dtype,
@@ -113,14 +161,24 @@ export function registerDotTests(suite: SuiteContext): void {
       checkDot(suite, 'float32', testCase, 100 + i),
     );
   });
-  suite.registrar.test('dotGeneral/int32', 'exact int32 matmul, transposed views, batched and multi-contracting products', {}, async () => {
-    for (const id of ['matmul', 'transposed-views', 'batch', 'multi-contracting']) {
-      await checkDot(suite, 'int32', CASES.find((c) => c.id === id) as DotCase, 200);
-    }
-  });
-  suite.registrar.test('dotGeneral/float16', 'float16 matmul and batched product', { dtypes: ['float16'] }, async () => {
-    for (const id of ['matmul', 'transposed-views', 'batch']) {
-      await checkDot(suite, 'float16', CASES.find((c) => c.id === id) as DotCase, 300);
-    }
-  });
+  suite.registrar.test(
+    'dotGeneral/int32',
+    'exact int32 matmul, transposed views, batched and multi-contracting products',
+    {},
+    async () => {
+      for (const id of ['matmul', 'transposed-views', 'batch', 'multi-contracting']) {
+        await checkDot(suite, 'int32', CASES.find((c) => c.id === id) as DotCase, 200);
+      }
+    },
+  );
+  suite.registrar.test(
+    'dotGeneral/float16',
+    'float16 matmul and batched product',
+    { dtypes: ['float16'] },
+    async () => {
+      for (const id of ['matmul', 'transposed-views', 'batch']) {
+        await checkDot(suite, 'float16', CASES.find((c) => c.id === id) as DotCase, 300);
+      }
+    },
+  );
 }

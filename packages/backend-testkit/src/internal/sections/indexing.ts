@@ -30,60 +30,93 @@ export function registerIndexingTests(suite: SuiteContext): void {
   const { backend, registrar } = suite;
 
   for (const dtype of ['int32', 'uint32', 'float32'] as const) {
-    registrar.test(`iota/${dtype}`, `iota of ${dtype}[2,3,4] along each axis`, { dtypes: [dtype] }, () =>
-      withDevice(backend, async (device) => {
-        const shape = [2, 3, 4];
-        for (const axis of [0, 1, 2]) {
-          const out = device.output(dtype, shape);
-          backend.iota(axis, out);
-          const expected: number[] = [];
-          forEachIndex(shape, (index) => expected.push(index[axis] as number));
-          expectValues(await device.read(out), { what: `iota axis ${axis} (${dtype})`, dtype, shape, expected, tolerance: EXACT });
-        }
-      }),
+    registrar.test(
+      `iota/${dtype}`,
+      `iota of ${dtype}[2,3,4] along each axis`,
+      { dtypes: [dtype] },
+      () =>
+        withDevice(backend, async (device) => {
+          const shape = [2, 3, 4];
+          for (const axis of [0, 1, 2]) {
+            const out = device.output(dtype, shape);
+            backend.iota(axis, out);
+            const expected: number[] = [];
+            forEachIndex(shape, (index) => expected.push(index[axis] as number));
+            expectValues(await device.read(out), {
+              what: `iota axis ${axis} (${dtype})`,
+              dtype,
+              shape,
+              expected,
+              tolerance: EXACT,
+            });
+          }
+        }),
     );
   }
 
   for (const dtype of ['float32', 'int32', 'bool'] as const satisfies readonly DType[]) {
-    registrar.test(`gather/${dtype}`, `take of ${dtype} along axis 0, 1 and with 2-D and scalar indices`, { dtypes: [dtype] }, () =>
-      withDevice(backend, async (device) => {
-        for (const [shape, axis, indices, xLayout, indexLayout] of INDEX_CASES) {
-          const x = sampleTensor(dtype, shape, 51 + sizeOf(shape));
-          const reference = gatherReference(x, indices, axis);
-          const out = device.output(dtype, reference.shape);
-          backend.gather(device.upload(x, xLayout), device.upload(indices, indexLayout), axis, out);
-          expectValues(await device.read(out), {
-            what: `gather (${dtype}[${shape}] ${xLayout}, axis ${axis}, indices [${indices.values}] ${indexLayout})`,
-            dtype,
-            shape: reference.shape,
-            expected: reference.values,
-            tolerance: EXACT,
-          });
-        }
-      }),
+    registrar.test(
+      `gather/${dtype}`,
+      `take of ${dtype} along axis 0, 1 and with 2-D and scalar indices`,
+      { dtypes: [dtype] },
+      () =>
+        withDevice(backend, async (device) => {
+          for (const [shape, axis, indices, xLayout, indexLayout] of INDEX_CASES) {
+            const x = sampleTensor(dtype, shape, 51 + sizeOf(shape));
+            const reference = gatherReference(x, indices, axis);
+            const out = device.output(dtype, reference.shape);
+            backend.gather(
+              device.upload(x, xLayout),
+              device.upload(indices, indexLayout),
+              axis,
+              out,
+            );
+            expectValues(await device.read(out), {
+              what: `gather (${dtype}[${shape}] ${xLayout}, axis ${axis}, indices [${indices.values}] ${indexLayout})`,
+              dtype,
+              shape: reference.shape,
+              expected: reference.values,
+              tolerance: EXACT,
+            });
+          }
+        }),
     );
   }
 
   for (const dtype of ['float32', 'int32'] as const) {
-    registrar.test(`scatterAdd/${dtype}`, `scatter-add of ${dtype} where duplicate indices accumulate`, { dtypes: [dtype] }, () =>
-      withDevice(backend, async (device) => {
-        for (const [shape, axis, indices, layout, indexLayout] of INDEX_CASES) {
-          const operand = sampleTensor(dtype, shape, 61);
-          const updateShape = [...shape.slice(0, axis), ...indices.shape, ...shape.slice(axis + 1)];
-          const updates = sampleTensor(dtype, updateShape, 62);
-          const reference = scatterAddReference(operand, indices, updates, axis);
-          const out = device.output(dtype, shape);
-          backend.scatterAdd(device.upload(operand, layout), device.upload(indices, indexLayout), device.upload(updates, layout), axis, out);
-          expectValues(await device.read(out), {
-            what: `scatterAdd (${dtype}[${shape}], axis ${axis}, indices [${indices.values}])`,
-            dtype,
-            shape,
-            expected: reference.values,
-            scale: reference.scale,
-            tolerance: toleranceFor(suite, dtype, 'accumulation'),
-          });
-        }
-      }),
+    registrar.test(
+      `scatterAdd/${dtype}`,
+      `scatter-add of ${dtype} where duplicate indices accumulate`,
+      { dtypes: [dtype] },
+      () =>
+        withDevice(backend, async (device) => {
+          for (const [shape, axis, indices, layout, indexLayout] of INDEX_CASES) {
+            const operand = sampleTensor(dtype, shape, 61);
+            const updateShape = [
+              ...shape.slice(0, axis),
+              ...indices.shape,
+              ...shape.slice(axis + 1),
+            ];
+            const updates = sampleTensor(dtype, updateShape, 62);
+            const reference = scatterAddReference(operand, indices, updates, axis);
+            const out = device.output(dtype, shape);
+            backend.scatterAdd(
+              device.upload(operand, layout),
+              device.upload(indices, indexLayout),
+              device.upload(updates, layout),
+              axis,
+              out,
+            );
+            expectValues(await device.read(out), {
+              what: `scatterAdd (${dtype}[${shape}], axis ${axis}, indices [${indices.values}])`,
+              dtype,
+              shape,
+              expected: reference.values,
+              scale: reference.scale,
+              tolerance: toleranceFor(suite, dtype, 'accumulation'),
+            });
+          }
+        }),
     );
   }
 }

@@ -99,10 +99,22 @@ function levelOf(x: Tensor): number {
   return x._trace ? x._trace.main.level : 0;
 }
 
+/** Reject a tracer whose transformation has already finished (it escaped, e.g. into a global). */
+function checkLive(x: Tensor): void {
+  const t = x._trace;
+  if (t && stack[t.main.level] !== t.main) {
+    throw new TensileError(
+      `a tracer (${x.aval.toString()}) escaped the transformation that created it: it was stored outside the ` +
+        'function being transformed (e.g. in a global or closure under jit/grad/vmap); return it instead',
+    );
+  }
+}
+
 /** The trace that must process a primitive applied to `args`. */
 export function findTopTrace(args: readonly Tensor[]): Trace {
   let top = evalMain as MainTrace;
   for (const x of args) {
+    checkLive(x);
     const t = x._trace;
     if (t && t.main.level > top.level) top = t.main;
   }
@@ -115,13 +127,8 @@ export function fullRaise(trace: Trace, x: Tensor): Tensor {
   const t = x._trace;
   if (!t) return trace.main.level === 0 ? x : trace.pure(x);
   if (t.main === trace.main) return x;
+  checkLive(x);
   const level = levelOf(x);
-  if (stack[level] !== t.main) {
-    throw new TensileError(
-      `a tracer (${x.aval.toString()}) escaped the transformation that created it: it was stored outside the ` +
-        'function being transformed (e.g. in a global or closure under jit/grad/vmap); return it instead',
-    );
-  }
   if (level < trace.main.level) return trace.lift(x);
   throw new TensileError(
     `internal: cannot lift a level-${level} tracer into level ${trace.main.level}`,

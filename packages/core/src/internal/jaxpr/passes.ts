@@ -1,8 +1,10 @@
 /**
  * Jaxpr-to-jaxpr optimisations run by `jit` before execution: dead-code
- * elimination and common-subexpression elimination. (Elementwise fusion is
- * done per backend when it implements `compile`.)
+ * elimination, common-subexpression elimination and constant folding.
+ * (Elementwise fusion is done per backend when it implements `compile`.)
  */
+import type { Backend } from '../backend.js';
+import { foldConstants } from './constant-folding.js';
 import { Jaxpr, type JaxprEqn, type Var } from './jaxpr.js';
 
 /** Drop equations whose outputs are never used (every primitive is pure). */
@@ -64,7 +66,7 @@ export function eliminateCommonSubexpressions(jaxpr: Jaxpr): Jaxpr {
   return new Jaxpr(jaxpr.inBinders, eqns, jaxpr.outs.map(r));
 }
 
-/** The passes `jit` applies, in order. */
-export function optimize(jaxpr: Jaxpr): Jaxpr {
-  return eliminateDeadCode(eliminateCommonSubexpressions(jaxpr));
+/** The passes `jit` applies, in order: CSE, constant folding on `backend`, then DCE. */
+export function optimize(jaxpr: Jaxpr, backend: Backend): Jaxpr {
+  return eliminateDeadCode(foldConstants(eliminateCommonSubexpressions(jaxpr), backend));
 }

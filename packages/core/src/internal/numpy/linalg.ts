@@ -5,7 +5,6 @@
  * `dotGeneral` primitive with explicit batch and contracting dims.
  */
 import type { DotDims } from '../backend.js';
-import { fromHost } from '../core/host.js';
 import { Tensor, type TensorLike } from '../core/tensor.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import * as lax from '../lax/primitive-ops.js';
@@ -252,13 +251,14 @@ export function diagonal(x: Tensor, options: DiagonalOptions = {}): Tensor {
     const m = x.shape[axis2] as number;
     const length = Math.max(0, offset >= 0 ? Math.min(n, m - offset) : Math.min(n + offset, m));
     const flat = lax.reshape(moved, [...rest.map((i) => x.shape[i] as number), n * m]);
-    const positions = Array.from({ length }, (_, i) =>
-      offset >= 0 ? i * m + i + offset : (i - offset) * m + i,
+    // Element i of the diagonal sits at flat position i·(m + 1) + start.
+    const index = lax.iota([length], 'int32', 0, backendFor([x]));
+    const start = offset >= 0 ? offset : -offset * m;
+    const positions = lax.add(
+      lax.mul(index, constantLike(index, m + 1)),
+      constantLike(index, start),
     );
-    const table = fromHost(Int32Array.from(positions), [length], 'int32', {
-      backend: backendFor([x]),
-    });
-    return lax.gather(flat, table, rest.length);
+    return lax.gather(flat, positions, rest.length);
   });
 }
 

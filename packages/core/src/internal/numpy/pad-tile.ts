@@ -1,14 +1,16 @@
 /**
  * Building a larger tensor from copies of an existing one: `pad` (constant,
  * edge, reflect, symmetric and wrap modes), `tile`, `repeat`, and `roll`.
- * Non-constant padding and array `repeats` gather with index tables built
- * on the host (constants under `jit`).
+ * Non-constant padding gathers with index arithmetic on an iota; array
+ * `repeats` gather with an index table built on the host (a constant under
+ * `jit`).
  */
 import { fromHost } from '../core/host.js';
 import type { Tensor, TensorLike } from '../core/tensor.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import * as lax from '../lax/primitive-ops.js';
 import { normalizeAxis } from '../shape.js';
+import { mod } from './arithmetic.js';
 import { freeIntermediates } from './intermediates.js';
 import { asTensor, backendFor } from './promotion.js';
 
@@ -43,23 +45,29 @@ function padPairs(a: Tensor, width: PadWidth): [number, number][] {
   return pairs;
 }
 
-/** Source index of output position `j` (relative to the original start) along an axis of size `n`. */
-function sourceIndex(mode: Exclude<PadMode, 'constant'>, j: number, n: number): number {
-  const wrapInto = (i: number, period: number) => ((i % period) + period) % period;
+/** For each of `total` output positions along an axis of size `n`, the source index (by mode). */
+function sourceIndices(
+  mode: Exclude<PadMode, 'constant'>,
+  before: number,
+  total: number,
+  n: number,
+  backend: string,
+): Tensor {
+  const constant = (v: number) => lax.full([total], v, 'int32', false, backend);
+  const j = lax.sub(lax.iota([total], 'int32', 0, backend), constant(before));
+  const mirror = (period: number, last: number) => {
+    const i = mod(j, period);
+    return lax.select(lax.lt(i, constant(n)), i, lax.sub(constant(last), i));
+  };
   switch (mode) {
     case 'edge':
-      return Math.min(n - 1, Math.max(0, j));
+      return lax.min(lax.max(j, constant(0)), constant(n - 1));
     case 'wrap':
-      return wrapInto(j, n);
-    case 'symmetric': {
-      const i = wrapInto(j, 2 * n);
-      return i < n ? i : 2 * n - 1 - i;
-    }
-    case 'reflect': {
-      if (n === 1) return 0;
-      const i = wrapInto(j, 2 * (n - 1));
-      return i < n ? i : 2 * (n - 1) - i;
-    }
+      return mod(j, n);
+    case 'symmetric':
+      return mirror(2 * n, 2 * n - 1);
+    case 'reflect':
+      return n === 1 ? constant(0) : mirror(2 * (n - 1), 2 * (n - 1));
   }
 }
 
@@ -112,8 +120,7 @@ export function pad(
         throw new ShapeError(
           `pad: cannot ${mode}-pad the empty axis ${axis} of ${fmtShape(a.shape)}`,
         );
-      const indices = Array.from({ length: lo + n + hi }, (_, k) => sourceIndex(mode, k - lo, n));
-      out = gatherStatic(out, indices, axis);
+      out = lax.gather(out, sourceIndices(mode, lo, lo + n + hi, n, backendFor([a])), axis);
     });
     return out;
   });

@@ -34,8 +34,12 @@ function keepDims(y: Tensor, inputShape: readonly number[], axes: readonly numbe
   );
 }
 
+/** Reduce `axes` with `op`; float16 sums and products accumulate in float32 (as JAX). */
 function reduceWith(op: ReduceOp, x: Tensor, axes: readonly number[], keepdims: boolean): Tensor {
-  const y = lax.reduce(op, x, axes);
+  const upcast = x.dtype === 'float16' && (op === 'sum' || op === 'prod');
+  const source = upcast ? lax.convertElementType(x, 'float32', x.weakType) : x;
+  const reduced = lax.reduce(op, source, axes);
+  const y = upcast ? lax.convertElementType(reduced, 'float16', x.weakType) : reduced;
   return keepdims ? keepDims(y, x.shape, axes) : y;
 }
 

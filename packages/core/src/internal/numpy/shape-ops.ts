@@ -16,6 +16,7 @@ import {
   range,
   sizeOf,
 } from '../shape.js';
+import { freeIntermediates } from './intermediates.js';
 import { asTensor, broadcastToShape } from './promotion.js';
 
 /**
@@ -188,7 +189,7 @@ export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
   a.shape.forEach((d, i) => {
     if (d !== 1 && d !== shape[lead + i]) throw fail();
   });
-  return broadcastToShape(a, shape);
+  return freeIntermediates(() => broadcastToShape(a, shape));
 }
 
 /**
@@ -200,7 +201,7 @@ export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
 export function broadcastArrays(...xs: readonly TensorLike[]): Tensor[] {
   const tensors = xs.map((x) => asTensor('broadcastArrays', x));
   const shape = broadcastShapes('broadcastArrays', ...tensors.map((t) => t.shape));
-  return tensors.map((t) => broadcastToShape(t, shape));
+  return freeIntermediates(() => tensors.map((t) => broadcastToShape(t, shape)));
 }
 
 /**

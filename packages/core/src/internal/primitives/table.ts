@@ -50,3 +50,13 @@ export const jvpRules = column('jvp');
 export const vmapRules = column('vmap');
 /** `transpose` of the linear primitives. */
 export const transposeRules = column('transpose');
+
+/**
+ * Names of every primitive, for tools that must cover them all (the backend conformance kit).
+ *
+ * @example
+ * listPrimitives().includes('dotGeneral')  // true
+ */
+export function listPrimitives(): Primitive[] {
+  return Object.keys(table) as Primitive[];
+}

@@ -12,9 +12,9 @@
  * - bit-identical: `key`, `keyData`, `split`, `foldIn`, `bits`, `uniform`
  *   (any bounds: the multiply-add is fused as XLA fuses it), `bernoulli`,
  *   `randint`, `permutation` and `categorical`;
- * - `normal` and `truncatedNormal` apply the backend's `erfinv` (and `erf`),
- *   so they are bit-identical only where those match XLA's float32 kernels;
- *   on the CPU backend some normals differ by one ulp;
+ * - `normal` and `truncatedNormal` apply the backend's `erfinv` (and `erf`):
+ *   bit-identical on the CPU backend, whose kernels follow XLA's float32
+ *   algorithms; other backends match where their `erfinv` does;
  * - `gumbel` applies the backend's `log` (not in the fixture), and `choice`
  *   is composed from the samplers above with JAX's algorithms.
  */

@@ -112,7 +112,7 @@ function cotangentsFor(op: string, r: VjpResult, ct: unknown, hasAux: boolean): 
  * const [dx] = pullback(np.onesLike(y));
  * pullback.dispose();
  */
-export function vjp<Args extends unknown[], Out>(
+export function vjp<Args extends unknown[] = Tensor[], Out = Tensor>(
   fn: (...args: Args) => Out,
   ...primals: Args
 ): [Out, Pullback<Args>] {
@@ -187,9 +187,6 @@ function valueAndGradImpl(op: string, fn: (...args: never[]) => unknown, options
   };
 }
 
-/** A function whose gradient can be taken. */
-export type Differentiable = (...args: never[]) => unknown;
-
 /**
  * `valueAndGrad(f)(...args)` returns `[f(...args), ∇f]` where `∇f` has the structure of the
  * differentiated argument (a list of them when `argnums` is a list); with `hasAux`,
@@ -198,13 +195,13 @@ export type Differentiable = (...args: never[]) => unknown;
  * @example
  * const [loss, grads] = valueAndGrad(lossFn)(params, batch);
  */
-export function valueAndGrad<F extends Differentiable>(
-  fn: F,
+export function valueAndGrad<Args extends unknown[] = Tensor[], Out = Tensor>(
+  fn: (...args: Args) => Out,
   options: GradOptions = {},
-): (...args: Parameters<F>) => [ReturnType<F>, Parameters<F>[0]] {
-  return valueAndGradImpl('valueAndGrad', fn, options) as (
-    ...args: Parameters<F>
-  ) => [ReturnType<F>, Parameters<F>[0]];
+): (...args: Args) => [Out, Args[0]] {
+  return valueAndGradImpl('valueAndGrad', fn as (...a: never[]) => unknown, options) as (
+    ...args: Args
+  ) => [Out, Args[0]];
 }
 
 /**
@@ -215,19 +212,19 @@ export function valueAndGrad<F extends Differentiable>(
  * const df = grad((x) => x.mul(x).sum());
  * df(np.array([1, 2, 3]))  // [2, 4, 6]
  */
-export function grad<F extends Differentiable>(
-  fn: F,
+export function grad<Args extends unknown[] = Tensor[], Out = Tensor>(
+  fn: (...args: Args) => Out,
   options: GradOptions = {},
-): (...args: Parameters<F>) => Parameters<F>[0] {
-  const vg = valueAndGradImpl('grad', fn, options);
-  return (...args: Parameters<F>) => {
+): (...args: Args) => Args[0] {
+  const vg = valueAndGradImpl('grad', fn as (...a: never[]) => unknown, options);
+  return (...args: Args) => {
     const [value, g] = vg(...args);
     if (options.hasAux) {
       const [out, aux] = value as [unknown, unknown];
       for (const l of leaves(out)) (l as Tensor).dispose();
-      return [g, aux] as Parameters<F>[0];
+      return [g, aux] as Args[0];
     }
     for (const l of leaves(value)) (l as Tensor).dispose();
-    return g as Parameters<F>[0];
+    return g as Args[0];
   };
 }

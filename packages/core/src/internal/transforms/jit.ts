@@ -110,7 +110,7 @@ function explainMiss(name: string, parts: string[], entries: CacheEntry[]): void
  *   return [loss, tree.map((p, g) => p.sub(g.mul(0.1)), params, [grads])];
  * }, { donateArgnums: [0] });
  */
-export function jit<Args extends unknown[], Out>(
+export function jit<Args extends unknown[] = Tensor[], Out = Tensor>(
   fn: (...args: Args) => Out,
   options: JitOptions = {},
 ): JittedFunction<Args, Out> {
@@ -181,7 +181,7 @@ export function jit<Args extends unknown[], Out>(
     return {
       key: p.key,
       parts: p.parts,
-      jaxpr: optimize(closed.jaxpr),
+      jaxpr: optimize(closed.jaxpr, getBackend(p.parts[3])),
       consts,
       outDef: record.def as TreeDef,
     };
@@ -235,7 +235,7 @@ export function jit<Args extends unknown[], Out>(
  * @example
  * console.log(String(makeJaxpr((x) => x.mul(2).exp())(np.ones([3]))));
  */
-export function makeJaxpr<Args extends unknown[]>(
+export function makeJaxpr<Args extends unknown[] = Tensor[]>(
   fn: (...args: Args) => unknown,
 ): (...args: Args) => ClosedJaxpr {
   return (...args: Args) => {

@@ -20,28 +20,29 @@ export interface VmapOptions {
   axisSize?: number;
 }
 
-/** Expand an axis spec that is a prefix of `tree` to one entry per leaf. */
-function broadcastPrefix(
-  spec: unknown,
-  def: TreeDef,
-  value: unknown,
-  what: string,
-): (number | null)[] {
+/**
+ * Expand an axis spec that is a pytree prefix of the structure `def` to one entry per leaf: a
+ * number or `null` covers a whole subtree; arrays and objects descend (a missing key means 0).
+ */
+function broadcastPrefix(spec: unknown, def: TreeDef, what: string): (number | null)[] {
   if (spec === null || typeof spec === 'number') return new Array(def.numLeaves).fill(spec);
+  if (Array.isArray(spec) && def.kind === 'array' && spec.length === def.children.length) {
+    return spec.flatMap((s, i) => broadcastPrefix(s, def.children[i] as TreeDef, what));
+  }
+  if (isPlainObject(spec) && def.kind === 'object') {
+    return def.keys.flatMap((k, i) =>
+      broadcastPrefix(spec[k] === undefined ? 0 : spec[k], def.children[i] as TreeDef, what),
+    );
+  }
   const [specLeaves, specDef] = flatten(spec);
   if (specDef.equals(def)) return specLeaves as (number | null)[];
-  // A prefix: expand each spec entry over the corresponding subtree.
-  if (Array.isArray(spec) && Array.isArray(value) && spec.length === value.length) {
-    return spec.flatMap((s, i) => broadcastPrefix(s, flatten(value[i])[1], value[i], what));
-  }
-  if (typeof spec === 'object' && value && typeof value === 'object' && !Array.isArray(value)) {
-    const keys = Object.keys(value as object).sort();
-    return keys.flatMap((k) => {
-      const v = (value as Record<string, unknown>)[k];
-      return broadcastPrefix((spec as Record<string, unknown>)[k] ?? 0, flatten(v)[1], v, what);
-    });
-  }
   throw new ValueError(`vmap: ${what} ${JSON.stringify(spec)} does not match the structure ${def}`);
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
 }
 
 /**
@@ -51,7 +52,7 @@ function broadcastPrefix(
  * const batchedDot = vmap((a, b) => np.dot(a, b));      // [B,n],[B,n] → [B]
  * const addRow = vmap((row, v) => row.add(v), { inAxes: [0, null] });
  */
-export function vmap<Args extends unknown[]>(
+export function vmap<Args extends unknown[] = Tensor[]>(
   fn: (...args: Args) => unknown,
   options: VmapOptions = {},
   // biome-ignore lint/suspicious/noExplicitAny: outputs mirror f's pytree
@@ -65,9 +66,7 @@ export function vmap<Args extends unknown[]>(
       throw new ValueError(`vmap: inAxes has ${specs.length} entries for ${args.length} arguments`);
     }
     const flatArgs = flats.flatMap(([l]) => l);
-    const dims = args.flatMap((a, i) =>
-      broadcastPrefix(specs[i], inDefs[i] as TreeDef, a, 'inAxes'),
-    );
+    const dims = args.flatMap((_, i) => broadcastPrefix(specs[i], inDefs[i] as TreeDef, 'inAxes'));
     let axisSize = options.axisSize;
     const normDims = dims.map((d, i) => {
       if (d === null) return null;
@@ -84,17 +83,12 @@ export function vmap<Args extends unknown[]>(
     const record: { def?: TreeDef } = {};
     const frame = openScope();
     const outSpec = options.outAxes === undefined ? 0 : options.outAxes;
-    let outDims: (number | null)[] = [];
     const outs = vmapFlat(
       flatFunction('vmap', fn, inDefs, record),
       axisSize,
       flatArgs,
       normDims,
-      (n) => {
-        outDims = broadcastPrefix(outSpec, record.def as TreeDef, undefined, 'outAxes');
-        if (outDims.length !== n) outDims = new Array(n).fill(outSpec as number | null);
-        return outDims;
-      },
+      () => broadcastPrefix(outSpec, record.def as TreeDef, 'outAxes'),
     );
     closeScope(frame, outs as Disposable[]);
     return unflatten(record.def as TreeDef, outs);

@@ -1,12 +1,10 @@
 /**
- * Shared test setup for @tensile/core: registers the reference CPU backend and fails any test that
- * leaves live tensors behind (DESIGN.md §4: tests assert zero leaks).
+ * Shared Vitest setup for every workspace package: registers the reference CPU backend and fails
+ * any test that leaves live tensors behind (DESIGN.md §4: tests assert zero leaks).
  */
 import { createCpuBackend } from '@tensile/backend-cpu';
+import { listBackends, memory, registerBackend } from '@tensile/core';
 import { afterEach, beforeEach, expect } from 'vitest';
-import '../src/internal/core/eval-trace.js';
-import { memory } from '../src/internal/memory.js';
-import { listBackends, registerBackend } from '../src/internal/registry.js';
 
 if (!listBackends().includes('cpu')) registerBackend(createCpuBackend());
 
