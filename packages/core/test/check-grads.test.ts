@@ -22,7 +22,9 @@ describe('checkGrads', () => {
     scope(() => {
       const x = tensor([0.3, -0.8, 1.4]);
       // stopGradient makes the derivative of x·sg(x) equal x instead of 2x.
-      expect(() => checkGrads((v: Tensor) => [lax.mul(v, lax.stopGradient(v))], [x])).toThrow(/finite differences/);
+      expect(() => checkGrads((v: Tensor) => [lax.mul(v, lax.stopGradient(v))], [x])).toThrow(
+        /finite differences/,
+      );
     });
   });
 });

@@ -9,7 +9,6 @@ import { grad, memory, nn, np, scope, type Tensor } from '../src/index.js';
 import { expectClose } from './support/assertions.js';
 import { hostData } from './support/tensors.js';
 
-
 describe('np arithmetic', () => {
   it('divide is true division; floorDivide and mod follow Python', () => {
     scope(() => {

@@ -166,7 +166,11 @@ describe('scatterAdd', () => {
       // Along axis 1 the logical updates are [4, 2]; here batched at their axis 1.
       const g = (a: Tensor, i: Tensor, v: Tensor) => lax.scatterAdd(a, i, v, 1);
       expectVmapMatchesLoop(g, [operand, idx, randomTensor([4, 3, 2], 11)], [0, 0, 1]);
-      expectVmapMatchesLoop(g, [randomTensor([4, 2, 3], 12), idx, randomTensor([4, 3, 2], 11)], [2, 0, 1]);
+      expectVmapMatchesLoop(
+        g,
+        [randomTensor([4, 2, 3], 12), idx, randomTensor([4, 3, 2], 11)],
+        [2, 0, 1],
+      );
     });
   });
 
@@ -343,10 +347,22 @@ describe('dynamicUpdateSlice', () => {
       const s1 = ints([3, 1, 0, 9]);
       const f = (a: Tensor, u: Tensor, i: Tensor, j: Tensor) =>
         lax.dynamicUpdateSlice(a, u, [i, j]);
-      expectVmapMatchesLoop(f, [xs, sliceHost(us, 0, 0), scalar(1), scalar(2)], [0, null, null, null]);
-      expectVmapMatchesLoop(f, [sliceHost(xs, 0, 0), us, scalar(1), scalar(2)], [null, 0, null, null]);
+      expectVmapMatchesLoop(
+        f,
+        [xs, sliceHost(us, 0, 0), scalar(1), scalar(2)],
+        [0, null, null, null],
+      );
+      expectVmapMatchesLoop(
+        f,
+        [sliceHost(xs, 0, 0), us, scalar(1), scalar(2)],
+        [null, 0, null, null],
+      );
       expectVmapMatchesLoop(f, [xs, us, s0, s1], [0, 0, 0, 0]);
-      expectVmapMatchesLoop(f, [sliceHost(xs, 0, 0), sliceHost(us, 0, 0), s0, s1], [null, null, 0, 0]);
+      expectVmapMatchesLoop(
+        f,
+        [sliceHost(xs, 0, 0), sliceHost(us, 0, 0), s0, s1],
+        [null, null, 0, 0],
+      );
       expectVmapMatchesLoop(
         f,
         [randomTensor([3, 5, 4], 21), sliceHost(us, 0, 0), scalar(0), s1],

@@ -101,7 +101,9 @@ describe('random: bit-for-bit JAX (threefry, partitionable)', () => {
           const n = random.normal(k, [4, 4]);
           expect(n.shape).toEqual([4, 4]);
           expect(Math.max(...ulps(hostData(n), expected(seed, 'normal_4x4')))).toBe(0);
-          expect(Math.max(...ulps(hostData(random.normal(k, [10])), expected(seed, 'normal_10')))).toBe(0);
+          expect(
+            Math.max(...ulps(hostData(random.normal(k, [10])), expected(seed, 'normal_10'))),
+          ).toBe(0);
           const t = random.truncatedNormal(k, -2, 2, [8]);
           expect(Math.max(...ulps(hostData(t), expected(seed, 'truncated_normal_m2_2_8')))).toBe(0);
         });
@@ -292,7 +294,8 @@ describe('random: distributions', () => {
 
   it('bernoulli has rate p', () => {
     scope(() => {
-      const rate = hostData(random.bernoulli(random.key(4), 0.3, [N])).reduce((s, a) => s + a, 0) / N;
+      const rate =
+        hostData(random.bernoulli(random.key(4), 0.3, [N])).reduce((s, a) => s + a, 0) / N;
       expect(Math.abs(rate - 0.3)).toBeLessThan(0.01); // sd ≈ 0.0014
       const perElement = random.bernoulli(random.key(5), tensor([0, 1, 0.5]), [1000, 3]);
       const v = hostData(perElement);

@@ -4,28 +4,35 @@
  * at compile time on the target backend — so the folded value is exactly what
  * the backend would compute — and replaced by a `fill` of the result.
  */
-import type { Backend } from '../backend.js';
+
 import { ShapedArray } from '../aval.js';
+import type { Backend } from '../backend.js';
 import { DeviceArray } from '../core/device-array.js';
+import { BINARY_OPS, UNARY_OPS } from '../primitives/elementwise.js';
 import type { Primitive } from '../primitives/spec.js';
 import { implRules } from '../primitives/table.js';
 import { Jaxpr, type JaxprEqn, type Var } from './jaxpr.js';
 
 /** Elementwise primitives whose scalar result stands for the whole broadcast output. */
-const FOLDABLE = new Set<Primitive>([
-  'neg', 'abs', 'sign', 'floor', 'ceil', 'round', 'exp', 'exp2', 'log', 'log1p', 'expm1', 'sqrt',
-  'rsqrt', 'cbrt', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'asinh',
-  'acosh', 'atanh', 'logistic', 'erf', 'erfinv', 'not', 'isFinite', 'reciprocal', 'add', 'sub',
-  'mul', 'div', 'rem', 'pow', 'max', 'min', 'atan2', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or',
-  'xor', 'shiftLeft', 'shiftRightLogical', 'shiftRightArithmetic', 'select', 'convertElementType',
-]);
+const FOLDABLE = new Set<Primitive>([...UNARY_OPS, ...BINARY_OPS, 'select', 'convertElementType']);
 
 /** Layout-only primitives: a constant stays the same constant. */
-const RESHAPING = new Set<Primitive>(['broadcastInDim', 'reshape', 'transpose', 'rev', 'stopGradient']);
+const RESHAPING = new Set<Primitive>([
+  'broadcastInDim',
+  'reshape',
+  'transpose',
+  'rev',
+  'stopGradient',
+]);
 
 function fillEqn(out: Var, value: number, backend: string): JaxprEqn {
   const { shape, dtype, weakType } = out.aval;
-  return { primitive: 'fill', inputs: [], params: { shape, dtype, weakType, value, backend }, outBinders: [out] };
+  return {
+    primitive: 'fill',
+    inputs: [],
+    params: { shape, dtype, weakType, value, backend },
+    outBinders: [out],
+  };
 }
 
 /** Evaluate one elementwise primitive on scalar constants with the backend and read the result. */

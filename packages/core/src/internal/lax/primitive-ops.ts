@@ -4,7 +4,15 @@
  * promotion — that is the `np` layer's job). Rules and higher layers build
  * on these; the public `lax` namespace re-exports them.
  */
-import type { ArgReduceOp, BinaryOp, ConvParams, DotDims, ReduceOp, UnaryOp, WindowParams } from '../backend.js';
+import type {
+  ArgReduceOp,
+  BinaryOp,
+  ConvParams,
+  DotDims,
+  ReduceOp,
+  UnaryOp,
+  WindowParams,
+} from '../backend.js';
 import type { Tensor } from '../core/tensor.js';
 import { bind, bind1 } from '../core/trace.js';
 import type { DType } from '../dtype.js';
@@ -62,12 +70,23 @@ export function bitcastConvertType(x: Tensor, dtype: DType): Tensor {
 }
 
 /** A tensor of `shape` filled with `value`, on `backend`. */
-export function full(shape: readonly number[], value: number, dtype: DType, weakType: boolean, backend: string): Tensor {
+export function full(
+  shape: readonly number[],
+  value: number,
+  dtype: DType,
+  weakType: boolean,
+  backend: string,
+): Tensor {
   return bind1('fill', [], { shape, value, dtype, weakType, backend });
 }
 
 /** `out[..., i, ...] = i` along `axis`. */
-export function iota(shape: readonly number[], dtype: DType, axis: number, backend: string): Tensor {
+export function iota(
+  shape: readonly number[],
+  dtype: DType,
+  axis: number,
+  backend: string,
+): Tensor {
   return bind1('iota', [], { shape, dtype, axis, backend });
 }
 
@@ -95,12 +114,16 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Permute axes. */
 export function transpose(x: Tensor, perm: readonly number[]): Tensor {
-  if (perm.every((p, i) => p === i)) return x;
+  if (perm.length === x.ndim && perm.every((p, i) => p === i)) return x;
   return bind1('transpose', [x], { perm });
 }
 
 /** Broadcast `x` into `shape`, its dims landing at `broadcastDimensions`. */
-export function broadcastInDim(x: Tensor, shape: readonly number[], broadcastDimensions: readonly number[]): Tensor {
+export function broadcastInDim(
+  x: Tensor,
+  shape: readonly number[],
+  broadcastDimensions: readonly number[],
+): Tensor {
   if (x.shape.length === shape.length && x.shape.every((d, i) => d === shape[i])) return x;
   return bind1('broadcastInDim', [x], { shape, broadcastDimensions });
 }
@@ -144,12 +167,21 @@ export function gather(x: Tensor, indices: Tensor, axis: number): Tensor {
 }
 
 /** `operand` with `updates` added at `indices` along `axis`. */
-export function scatterAdd(operand: Tensor, indices: Tensor, updates: Tensor, axis: number): Tensor {
+export function scatterAdd(
+  operand: Tensor,
+  indices: Tensor,
+  updates: Tensor,
+  axis: number,
+): Tensor {
   return bind1('scatterAdd', [operand, indices, updates], { axis });
 }
 
 /** Slice of `sizes` at scalar int32 `starts` (clamped so the slice fits). */
-export function dynamicSlice(x: Tensor, starts: readonly Tensor[], sizes: readonly number[]): Tensor {
+export function dynamicSlice(
+  x: Tensor,
+  starts: readonly Tensor[],
+  sizes: readonly number[],
+): Tensor {
   return bind1('dynamicSlice', [x, ...starts], { sizes });
 }
 
@@ -179,7 +211,12 @@ export function selectAndScatterAdd(source: Tensor, operand: Tensor, window: Win
 }
 
 /** Inclusive cumulative `op` along `axis`. */
-export function cumulative(op: 'sum' | 'prod' | 'max' | 'min', x: Tensor, axis: number, reverse = false): Tensor {
+export function cumulative(
+  op: 'sum' | 'prod' | 'max' | 'min',
+  x: Tensor,
+  axis: number,
+  reverse = false,
+): Tensor {
   return bind1('cumulative', [x], { op, axis, reverse });
 }
 

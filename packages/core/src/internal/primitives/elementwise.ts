@@ -29,7 +29,11 @@ import { type JvpRule, UndefinedPrimal } from './spec.js';
 type Unary = UnaryOp;
 type Binary = BinaryOp;
 
-const FLOAT_ONLY_UNARY = new Set<UnaryOp>([
+/** Every elementwise unary primitive. */
+export const UNARY_OPS: readonly UnaryOp[] = [
+  'neg',
+  'abs',
+  'sign',
   'floor',
   'ceil',
   'round',
@@ -56,9 +60,38 @@ const FLOAT_ONLY_UNARY = new Set<UnaryOp>([
   'logistic',
   'erf',
   'erfinv',
+  'not',
   'isFinite',
   'reciprocal',
-]);
+];
+/** Every elementwise binary primitive. */
+export const BINARY_OPS: readonly BinaryOp[] = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'rem',
+  'pow',
+  'max',
+  'min',
+  'atan2',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'and',
+  'or',
+  'xor',
+  'shiftLeft',
+  'shiftRightLogical',
+  'shiftRightArithmetic',
+];
+/** Unary ops defined only on floats (all but the sign/bit manipulations). */
+const FLOAT_ONLY_UNARY = new Set<UnaryOp>(
+  UNARY_OPS.filter((op) => !['neg', 'abs', 'sign', 'not'].includes(op)),
+);
 const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 const BITWISE = new Set<BinaryOp>(['and', 'or', 'xor']);
 const SHIFTS = new Set<BinaryOp>(['shiftLeft', 'shiftRightLogical', 'shiftRightArithmetic']);
@@ -292,67 +325,9 @@ function isUndefined(x: unknown): x is UndefinedPrimal {
 
 // ---------------------------------------------------------------- the rule set
 
-const UNARY: UnaryOp[] = [
-  'neg',
-  'abs',
-  'sign',
-  'floor',
-  'ceil',
-  'round',
-  'exp',
-  'exp2',
-  'log',
-  'log1p',
-  'expm1',
-  'sqrt',
-  'rsqrt',
-  'cbrt',
-  'sin',
-  'cos',
-  'tan',
-  'asin',
-  'acos',
-  'atan',
-  'sinh',
-  'cosh',
-  'tanh',
-  'asinh',
-  'acosh',
-  'atanh',
-  'logistic',
-  'erf',
-  'erfinv',
-  'not',
-  'isFinite',
-  'reciprocal',
-];
-const BINARY: BinaryOp[] = [
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'rem',
-  'pow',
-  'max',
-  'min',
-  'atan2',
-  'eq',
-  'ne',
-  'lt',
-  'le',
-  'gt',
-  'ge',
-  'and',
-  'or',
-  'xor',
-  'shiftLeft',
-  'shiftRightLogical',
-  'shiftRightArithmetic',
-];
-
 function buildArithmetic(): RuleSet<Unary | Binary> {
   const out: Record<string, PrimitiveRules<Unary | Binary>> = {};
-  for (const op of UNARY) {
+  for (const op of UNARY_OPS) {
     out[op] = {
       abstractEval: (avals) => unaryAval(op, avals),
       impl: unaryImpl(op),
@@ -360,7 +335,7 @@ function buildArithmetic(): RuleSet<Unary | Binary> {
       vmap: elementwiseVmap(op),
     };
   }
-  for (const op of BINARY) {
+  for (const op of BINARY_OPS) {
     out[op] = {
       abstractEval: (avals) => binaryAval(op, avals),
       impl: binaryImpl(op),

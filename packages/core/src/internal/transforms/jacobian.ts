@@ -42,6 +42,27 @@ function withArg(args: unknown[], i: number, x: unknown): unknown[] {
 }
 
 /**
+ * Build a Jacobian function: for each differentiated argument `i`, `one(f_i, x_i)` computes the
+ * Jacobian of `f_i = x ↦ fn(…args with x at i…)` at `x_i`; intermediates are freed.
+ */
+function jacobianOf(
+  op: string,
+  fn: (...args: never[]) => Tensor,
+  options: JacobianOptions,
+  one: (f: (x: Tensor) => Tensor, x: Tensor) => Tensor,
+): (...args: unknown[]) => unknown {
+  return (...args: unknown[]) => {
+    const frame = openScope();
+    const jacs = argList(options.argnums).map((i) => {
+      const x = leafToTensor(op, args[i]);
+      return one((xi: Tensor) => (fn as (...a: unknown[]) => Tensor)(...withArg(args, i, xi)), x);
+    });
+    closeScope(frame, jacs as Disposable[]);
+    return typeof options.argnums === 'object' ? jacs : jacs[0];
+  };
+}
+
+/**
  * Jacobian by reverse mode: shape `out.shape + arg.shape`. Efficient when outputs are few.
  *
  * @example
@@ -51,22 +72,15 @@ export function jacrev(
   fn: (...args: never[]) => Tensor,
   options: JacobianOptions = {},
 ): (...args: unknown[]) => unknown {
-  return (...args: unknown[]) => {
-    const nums = argList(options.argnums);
-    const frame = openScope();
-    const jacs = nums.map((i) => {
-      const x = leafToTensor('jacrev', args[i]);
-      const f = (xi: Tensor) => (fn as (...a: unknown[]) => Tensor)(...withArg(args, i, xi));
-      const [y, pullback] = vjp(f, x);
-      if (typeof y !== 'object' || y === null || !('shape' in y))
-        throw new ShapeError('jacrev: f must return one tensor');
-      const rows = vmap((ct: Tensor) => pullback(ct)[0])(basis(y));
-      pullback.dispose();
-      return lax.reshape(rows, [...y.shape, ...x.shape]);
-    });
-    closeScope(frame, jacs as Disposable[]);
-    return typeof options.argnums === 'object' ? jacs : jacs[0];
-  };
+  return jacobianOf('jacrev', fn, options, (f, x) => {
+    const [y, pullback] = vjp(f, x);
+    if (typeof y !== 'object' || y === null || !('shape' in y)) {
+      throw new ShapeError('jacrev: f must return one tensor');
+    }
+    const rows = vmap((ct: Tensor) => pullback(ct)[0])(basis(y));
+    pullback.dispose();
+    return lax.reshape(rows, [...y.shape, ...x.shape]);
+  });
 }
 
 /**
@@ -79,24 +93,15 @@ export function jacfwd(
   fn: (...args: never[]) => Tensor,
   options: JacobianOptions = {},
 ): (...args: unknown[]) => unknown {
-  return (...args: unknown[]) => {
-    const nums = argList(options.argnums);
-    const frame = openScope();
-    const jacs = nums.map((i) => {
-      const x = leafToTensor('jacfwd', args[i]);
-      const f = (xi: Tensor) => (fn as (...a: unknown[]) => Tensor)(...withArg(args, i, xi));
-      const cols = vmap((t: Tensor) => jvp(f as (...a: never[]) => Tensor, [x], [t])[1])(
-        basis(x),
-      ) as Tensor;
-      // cols: [n_x, ...out] → out + x.shape
-      const outRank = cols.ndim - 1;
-      const perm = [...Array.from({ length: outRank }, (_, k) => k + 1), 0];
-      const moved = lax.transpose(cols, perm);
-      return lax.reshape(moved, [...moved.shape.slice(0, outRank), ...x.shape]);
-    });
-    closeScope(frame, jacs as Disposable[]);
-    return typeof options.argnums === 'object' ? jacs : jacs[0];
-  };
+  return jacobianOf('jacfwd', fn, options, (f, x) => {
+    const cols = vmap((t: Tensor) => jvp(f as (...a: never[]) => Tensor, [x], [t])[1])(
+      basis(x),
+    ) as Tensor;
+    // cols: [n_x, ...out] → out + x.shape
+    const outRank = cols.ndim - 1;
+    const moved = lax.transpose(cols, [...Array.from({ length: outRank }, (_, k) => k + 1), 0]);
+    return lax.reshape(moved, [...moved.shape.slice(0, outRank), ...x.shape]);
+  });
 }
 
 /**
