@@ -59,7 +59,11 @@ export {
   unregisterBackend,
   withBackend,
 } from './internal/registry.js';
-export { type CheckGradsOptions, checkGrads } from './internal/transforms/check-grads.js';
+export {
+  type CheckGradsOptions,
+  checkGrads,
+  checkGradsAsync,
+} from './internal/transforms/check-grads.js';
 export { checkpoint } from './internal/transforms/checkpoint.js';
 export { customJvp, customVjp } from './internal/transforms/custom.js';
 export { jvp, type LinearMap, linearize } from './internal/transforms/forward.js';

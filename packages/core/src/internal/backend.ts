@@ -153,22 +153,73 @@ export interface BackendCapabilities {
 }
 
 /**
- * A fused kernel handed to `Backend.compile` by `jit`: a DAG of elementwise nodes over its
- * inputs, optionally ending in one reduction followed by an elementwise epilogue.
- * (Produced by the core's fusion pass; backends that do not implement `compile` simply run
- * the unfused program.)
+ * One operand a `KernelGraph` reads: a strided view whose `shape` is the graph's domain
+ * (`KernelGraph.shape`) or, in a graph with a `reduce` node, the reduced domain (`shape` without
+ * the reduced axes). The kernel is only ever called with views of exactly these `strides`
+ * (elements; 0 along broadcast dims), at any offset, so `compile` may specialise on them.
  */
-export interface KernelGraph {
-  readonly inputs: readonly {
-    dtype: DType;
-    shape: readonly number[];
-    strides: readonly number[];
-  }[];
-  readonly nodes: readonly KernelNode[];
-  readonly outputs: readonly { node: number; dtype: DType; shape: readonly number[] }[];
+export interface KernelInput {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
 }
 
-/** One node of a `KernelGraph`: an input load, a constant, or an op over earlier nodes. */
+/** A value a `KernelGraph` writes: node `node`, contiguous row-major, of its node's domain `shape`. */
+export interface KernelOutput {
+  readonly node: number;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+}
+
+/**
+ * A fused kernel handed to `Backend.compile` by `jit`'s fusion pass: a DAG of elementwise
+ * nodes, optionally with one `reduce` node followed by an elementwise epilogue.
+ *
+ * How to read it (for backend authors):
+ * - Nodes are in topological order; `args` refer to earlier nodes. `dtype` is the node's result
+ *   dtype and every node's value is exactly what the matching `Backend` method would store in a
+ *   buffer of that dtype (float32 rounding, 32-bit integer wrapping after *every* node), so the
+ *   fused result equals the unfused one.
+ * - Without a `reduce` node every node is evaluated once per position of `shape`.
+ * - With one, `shape` is the domain the reduction reads. The `reduce` node, every node that uses
+ *   it (directly or not) and every node reading an input of the reduced shape live in the
+ *   *reduced domain* (`shape` without `axes`) and are evaluated once per output position, after
+ *   the reduction; all other nodes live in the full domain. No node mixes the two. `const`
+ *   nodes are scalars usable in both.
+ * - A float32 `sum`/`prod` accumulates in float64 and rounds once, visiting the reduced
+ *   positions in the order `Backend.reduce` would for the reduce node's operand: by decreasing
+ *   |stride| of that operand when it is an `input` node, row-major otherwise.
+ * - Outputs may come from either domain (a reduction kernel can also write full-domain values
+ *   it computes on the way, e.g. softmax's `exp(x - max)`).
+ *
+ * @example
+ * // tanh(x * 2 + 1) over f32[1024]:
+ * const graph: KernelGraph = {
+ *   shape: [1024],
+ *   inputs: [{ dtype: 'float32', shape: [1024], strides: [1] }],
+ *   nodes: [
+ *     { kind: 'input', index: 0 },
+ *     { kind: 'const', value: 2, dtype: 'float32' },
+ *     { kind: 'binary', op: 'mul', args: [0, 1], dtype: 'float32' },
+ *     { kind: 'const', value: 1, dtype: 'float32' },
+ *     { kind: 'binary', op: 'add', args: [2, 3], dtype: 'float32' },
+ *     { kind: 'unary', op: 'tanh', arg: 4, dtype: 'float32' },
+ *   ],
+ *   outputs: [{ node: 5, dtype: 'float32', shape: [1024] }],
+ * };
+ */
+export interface KernelGraph {
+  /** The iteration domain (the reduction's operand shape when there is a `reduce` node). */
+  readonly shape: readonly number[];
+  readonly inputs: readonly KernelInput[];
+  readonly nodes: readonly KernelNode[];
+  readonly outputs: readonly KernelOutput[];
+}
+
+/**
+ * One node of a `KernelGraph`: an input load, a constant (already converted to `dtype` as
+ * `Backend.fill` converts), an op over earlier nodes, or the graph's single reduction.
+ */
 export type KernelNode =
   | { readonly kind: 'input'; readonly index: number }
   | { readonly kind: 'const'; readonly value: number; readonly dtype: DType }
@@ -184,9 +235,20 @@ export type KernelNode =
       readonly args: readonly [number, number, number];
       readonly dtype: DType;
     }
-  | { readonly kind: 'cast'; readonly arg: number; readonly dtype: DType };
+  | { readonly kind: 'cast'; readonly arg: number; readonly dtype: DType }
+  | {
+      readonly kind: 'reduce';
+      readonly op: ReduceOp;
+      readonly arg: number;
+      /** Axes of `KernelGraph.shape` reduced away (ascending, non-empty). */
+      readonly axes: readonly number[];
+      readonly dtype: DType;
+    };
 
-/** A compiled fused kernel: call it with input views and contiguous outputs. */
+/**
+ * A compiled fused kernel: call it with one view per `KernelGraph` input (with the graph's
+ * strides) and one freshly allocated contiguous output per graph output.
+ */
 export type CompiledKernel = (
   inputs: readonly StridedView[],
   outputs: readonly OutputSpec[],
@@ -295,6 +357,9 @@ export interface Backend {
     numKeys: number,
     outs: readonly OutputSpec[],
   ): void;
-  /** Compile a fused kernel for `jit`; return `undefined` to decline (the core runs it unfused). */
+  /**
+   * Compile a fused kernel for `jit`; return `undefined` to decline (the core then runs the
+   * group's ops one by one). Called once per distinct graph: the core caches the result.
+   */
   compile?(graph: KernelGraph): CompiledKernel | undefined;
 }

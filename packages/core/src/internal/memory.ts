@@ -3,6 +3,12 @@
  * reference-counted `Storage`s shared by views. Memory is released by
  * `dispose()`, `using`, or `scope()`, which frees everything created inside
  * it that is not returned. A `FinalizationRegistry` is only a safety net.
+ *
+ * `jit` executables recycle buffers through a `BufferPool`: while one runs,
+ * every allocation on its backend is taken from the pool, and a buffer whose
+ * last reference goes away returns to the pool it came from (instead of to
+ * the backend) until the pool is disposed. A pooled buffer is not live:
+ * `memory()` counts it under `pooledBuffers`/`pooledBytes`, not `buffers`/`bytes`.
  */
 import type { Backend, BufferId } from './backend.js';
 
@@ -14,18 +20,107 @@ export interface BackendMemory {
   buffers: number;
   /** Bytes in those buffers. */
   bytes: number;
+  /**
+   * Idle buffers kept by `jit` buffer pools for reuse (not live; released when the jitted
+   * function is disposed or its cache cleared). Always set by `memory()`.
+   */
+  pooledBuffers?: number;
+  /** Bytes in those idle pooled buffers. Always set by `memory()`. */
+  pooledBytes?: number;
 }
 
-const stats = new Map<string, BackendMemory>();
+type Stats = Required<BackendMemory>;
 
-function statsFor(backend: Backend): BackendMemory {
+const stats = new Map<string, Stats>();
+
+function statsFor(backend: Backend): Stats {
   let s = stats.get(backend.name);
   if (!s) {
-    s = { tensors: 0, buffers: 0, bytes: 0 };
+    s = { tensors: 0, buffers: 0, bytes: 0, pooledBuffers: 0, pooledBytes: 0 };
     stats.set(backend.name, s);
   }
   return s;
 }
+
+/**
+ * Idle device buffers of one backend kept for reuse, bucketed by exact byte length. A `jit`
+ * executable owns one: allocations made while it runs (`pool.use(...)`) come from here, and the
+ * buffers of those allocations come back here when their last reference is released, so a
+ * program that runs again with the same shapes finds every buffer it needs. Reuse relies on the
+ * backend running enqueued work in order (a later kernel writing a recycled buffer runs after
+ * the earlier ones that read it), as the `Backend` contract requires.
+ *
+ * @example
+ * const pool = new BufferPool(backend);
+ * const out = pool.use(() => lax.exp(x)); // allocated from (and later returned to) the pool
+ * out.dispose();                          // its buffer is now idle in the pool
+ * pool.dispose();                         // frees the idle buffers; later returns go to the backend
+ */
+export class BufferPool {
+  readonly #idle = new Map<number, BufferId[]>();
+  #closed = false;
+
+  constructor(readonly backend: Backend) {}
+
+  /** True once disposed: buffers released later go back to the backend. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Run `fn` with this pool serving every allocation on its backend (pools nest). */
+  use<T>(fn: () => T): T {
+    const outer = activePool;
+    activePool = this;
+    try {
+      return fn();
+    } finally {
+      activePool = outer;
+    }
+  }
+
+  /** An idle buffer of exactly `byteLength` bytes, or a new one from the backend. */
+  take(byteLength: number): BufferId {
+    const bucket = this.#idle.get(byteLength);
+    const reused = bucket?.pop();
+    if (reused === undefined) return this.backend.alloc(byteLength);
+    const s = statsFor(this.backend);
+    s.pooledBuffers--;
+    s.pooledBytes -= byteLength;
+    return reused;
+  }
+
+  /** Keep `buffer` for reuse (or free it when the pool is closed). */
+  give(buffer: BufferId, byteLength: number): void {
+    if (this.#closed) {
+      this.backend.free(buffer);
+      return;
+    }
+    let bucket = this.#idle.get(byteLength);
+    if (!bucket) {
+      bucket = [];
+      this.#idle.set(byteLength, bucket);
+    }
+    bucket.push(buffer);
+    const s = statsFor(this.backend);
+    s.pooledBuffers++;
+    s.pooledBytes += byteLength;
+  }
+
+  /** Free every idle buffer and close the pool. */
+  dispose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const s = statsFor(this.backend);
+    for (const [byteLength, bucket] of this.#idle) {
+      for (const buffer of bucket) this.backend.free(buffer);
+      s.pooledBuffers -= bucket.length;
+      s.pooledBytes -= byteLength * bucket.length;
+    }
+    this.#idle.clear();
+  }
+}
+
+let activePool: BufferPool | undefined;
 
 /** A reference-counted device buffer. */
 export class Storage {
@@ -35,14 +130,18 @@ export class Storage {
     readonly backend: Backend,
     readonly buffer: BufferId,
     readonly byteLength: number,
+    /** Where the buffer goes when the last reference is released (the backend when unset). */
+    private pool?: BufferPool,
   ) {
     const s = statsFor(backend);
     s.buffers++;
     s.bytes += byteLength;
   }
 
-  /** Allocate a fresh buffer of `byteLength` bytes. */
+  /** Allocate `byteLength` bytes: from the running executable's pool if any, else the backend. */
   static alloc(backend: Backend, byteLength: number): Storage {
+    const pool = activePool?.backend === backend ? activePool : undefined;
+    if (pool) return new Storage(backend, pool.take(byteLength), byteLength, pool);
     return new Storage(backend, backend.alloc(byteLength), byteLength);
   }
 
@@ -55,9 +154,15 @@ export class Storage {
     return this;
   }
 
+  /** Send the buffer to `pool` when released, unless it already belongs to one (donation). */
+  adopt(pool: BufferPool): void {
+    if (this.pool === undefined && pool.backend === this.backend) this.pool = pool;
+  }
+
   release(): void {
     if (--this.refs === 0) {
-      this.backend.free(this.buffer);
+      if (this.pool) this.pool.give(this.buffer, this.byteLength);
+      else this.backend.free(this.buffer);
       const s = statsFor(this.backend);
       s.buffers--;
       s.bytes -= this.byteLength;
@@ -71,7 +176,7 @@ export function trackTensor(backend: Backend, delta: 1 | -1): void {
 }
 
 /**
- * Live tensors, buffers and bytes per backend name.
+ * Live tensors, buffers and bytes per backend name, and the idle buffers `jit` pools keep.
  *
  * @example
  * const before = memory().cpu?.tensors ?? 0;

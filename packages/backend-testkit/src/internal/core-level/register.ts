@@ -12,6 +12,7 @@ import {
   type BackendMemory,
   ClosedJaxpr,
   checkGrads,
+  checkGradsAsync,
   getBackend,
   Jaxpr,
   listBackends,
@@ -89,26 +90,34 @@ async function checkForward(
   });
 }
 
-function checkGradients(suite: SuiteContext, primitive: PrimitiveName, testCase: GradCase): void {
+async function checkGradients(
+  suite: SuiteContext,
+  primitive: PrimitiveName,
+  testCase: GradCase,
+): Promise<void> {
   const name = suite.backend.name;
   const { rtol, atol } = suite.tolerances.gradients;
-  withTensors(name, testCase.inputs, (args) =>
-    withTensors(name, testCase.constants ?? [], (constants) =>
-      withBackend(name, () => {
-        try {
-          checkGrads((...xs: Tensor[]) => testCase.run(...xs, ...constants), args, {
-            order: testCase.order ?? 1,
-            modes: testCase.modes ?? ['fwd', 'rev'],
-            rtol,
-            atol,
-          });
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          throw new Error(`${primitive}: ${testCase.title}: ${message}`, { cause: error });
-        }
-      }),
-    ),
-  );
+  const options = {
+    order: testCase.order ?? 1,
+    modes: testCase.modes ?? ['fwd', 'rev'],
+    rtol,
+    atol,
+  } as const;
+  try {
+    // Synchronous reads when the backend has them; otherwise the same checks read asynchronously.
+    await withTensors(name, testCase.inputs, (args) =>
+      withTensors(name, testCase.constants ?? [], (constants) =>
+        withBackend(name, () => {
+          const fn = (...xs: Tensor[]) => testCase.run(...xs, ...constants);
+          if (suite.backend.capabilities.syncRead) return checkGrads(fn, args, options);
+          return checkGradsAsync(fn, args, options);
+        }),
+      ),
+    );
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${primitive}: ${testCase.title}: ${message}`, { cause: error });
+  }
 }
 
 /** Every primitive a jaxpr applies, including inside the jaxprs its equations hold. */
@@ -205,9 +214,9 @@ export function registerCoreLevelTests(suite: SuiteContext): void {
       registrar.test(
         `grad/${primitive}`,
         `checkGrads of ${primitive} (${cases.map((c) => c.title).join('; ')})`,
-        { unavailable, syncRead: true },
-        () => {
-          for (const testCase of cases) checkGradients(suite, primitive, testCase);
+        { unavailable, syncRead: entry.readsSynchronously },
+        async () => {
+          for (const testCase of cases) await checkGradients(suite, primitive, testCase);
         },
       );
     }
