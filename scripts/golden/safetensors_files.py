@@ -16,7 +16,9 @@ json; Debian ships no `safetensors` package), laid out byte for byte as the refe
   - `__metadata__` keys are written sorted (the reference keeps them in a HashMap, so with more
     than one key its order is unspecified; sorted is the deterministic choice @tensile/io makes).
 The writer is checked against the byte layouts asserted by the reference crate's own unit tests
-(REFERENCE_VECTORS) before any file is written.
+(REFERENCE_VECTORS) before any file is written and, when the reference `safetensors` package (>= 0.6)
+is importable, every file is also re-serialized with it and must come out byte-identical (done
+once with safetensors 0.8.0 from PyPI: all six files matched).
 
 Values: float32 and the integer types through numpy; F16 by numpy's float32 -> float16 cast
 (round to nearest even); BF16 by torch's float32 -> bfloat16 cast (round to nearest even).
@@ -224,6 +226,34 @@ add_file("checkpoint.safetensors", checkpoint, metadata={
 })
 expected["checkpoint.safetensors"]["checkpoint"] = {"step": 3, "metadata": CHECKPOINT_USER_METADATA}
 
+# NARROWING: float32 bit patterns with their F16 bits (numpy's cast) and BF16 bits (torch's cast),
+# both round to nearest even: random patterns over the float16 exponent range and beyond
+# (subnormals, overflow), exact ties for each format, and special values. Storing a float32 tensor
+# of these values as F16/BF16 must give exactly these bits.
+rng = np.random.default_rng(20240610)
+patterns = [
+    0x00000000, 0x80000000, 0x7F800000, 0xFF800000,  # +-0, +-inf (NaN bits differ between casts)
+    0x477FE000, 0x477FEFFF, 0x477FF000, 0x477FF001,  # 65504, just below/at/above the overflow tie
+    0x33000000, 0x33000001, 0x33C00000, 0x337FFFFF,  # 2^-25 (tie to 0), just above, 3*2^-25, below
+    0x38800000, 0x387FC000, 0x387FE000,  # smallest normal half, largest subnormal, tie between them
+    0x3F800000, 0x3F801000, 0x3F803000, 0x3F808000, 0x3F818000, 0x7F7FFFFF, 0x00000001,
+]
+exponents = rng.integers(97, 147, size=400)  # 2^-30 .. 2^19: below subnormal range to overflow
+mantissas = rng.integers(0, 1 << 23, size=400)
+signs = rng.integers(0, 2, size=400)
+patterns += [int(s) << 31 | int(e) << 23 | int(m) for s, e, m in zip(signs, exponents, mantissas)]
+tie_f16 = rng.integers(97, 147, size=100) << 23 | (rng.integers(0, 1 << 10, size=100) << 13) | 0x1000
+tie_bf16 = rng.integers(1, 254, size=100) << 23 | (rng.integers(0, 1 << 7, size=100) << 16) | 0x8000
+patterns += [int(x) for x in tie_f16] + [int(x) for x in tie_bf16]
+bits32 = np.array(patterns, dtype=np.uint32)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    f16_bits = bits32.view(np.float32).astype(np.float16).view(np.uint16)
+bf16_bits = torch.from_numpy(bits32.view(np.float32).copy()).to(torch.bfloat16).view(torch.int16) \
+    .numpy().view(np.uint16)
+expected_narrowing = {"float32_bits": [int(x) for x in bits32], "f16_bits": [int(x) for x in f16_bits],
+                      "bf16_bits": [int(x) for x in bf16_bits]}
+
 # Cross-check with the reference implementation when it is importable (Debian 12 has none; e.g.
 # `pip install --target /tmp/st safetensors` then PYTHONPATH=/tmp/st): its serializer, fed the
 # tensors its own parser reads back from each file, must reproduce the file byte for byte. With
@@ -266,8 +296,12 @@ doc = {
     "numpy": np.__version__,
     "notes": __doc__.strip(),
     "files": expected,
+    "narrowing": expected_narrowing,
 }
 text = json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+for key in expected_narrowing:  # one line per bit-pattern list
+    text = text.replace(json.dumps(expected_narrowing[key], indent=2).replace("\n", "\n    "),
+                        json.dumps(expected_narrowing[key]))
 with open(os.path.join(OUT_DIR, "expected.json"), "w", encoding="utf-8") as f:
     f.write(text)
 print(f"wrote fixtures/safetensors/expected.json: {len(text.encode('utf-8'))} bytes")
