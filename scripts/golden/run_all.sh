@@ -4,6 +4,6 @@
 # Run from anywhere: sh scripts/golden/run_all.sh
 set -eu
 cd "$(dirname "$0")"
-for gen in conv pool softmax_ce lstm_cell matmul elementwise optim safetensors_files; do
+for gen in conv pool softmax_ce lstm_cell matmul elementwise optim safetensors_files nn_layers nn_recurrent nn_attention nn_losses; do
   /usr/bin/python3 "$gen.py"
 done

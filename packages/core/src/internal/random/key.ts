@@ -8,6 +8,7 @@
 import { Tensor } from '../core/tensor.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import * as lax from '../lax/primitive-ops.js';
+import { freeIntermediates } from '../numpy/intermediates.js';
 import { backendNameOf } from '../primitives/helpers.js';
 import { getBackend } from '../registry.js';
 
@@ -85,9 +86,11 @@ export function uint32Word(
  * await k.toArray()  // [0, 42]
  */
 export function key(seed: number | Tensor): Tensor {
-  const low = uint32Word('key', 'seed', seed);
-  const high = lax.full([1], 0, 'uint32', false, backendNameOf(low));
-  return lax.concatenate([high, lax.reshape(low, [1])], 0);
+  return freeIntermediates(() => {
+    const low = uint32Word('key', 'seed', seed);
+    const high = lax.full([1], 0, 'uint32', false, backendNameOf(low));
+    return lax.concatenate([high, lax.reshape(low, [1])], 0);
+  });
 }
 
 /**
