@@ -21,9 +21,10 @@ tree.register(Dense, {
   flatten: (m) => [[m.weight, m.bias], m.activation],
   unflatten: (activation, [weight, bias]) =>
     new Dense(weight as Tensor, bias as Tensor, activation as string),
+  childNames: () => ['weight', 'bias'],
 });
 
-/** A registered class whose flatten builds a new array: children match no field. */
+/** A registered class that declares no child names: its children are named by position. */
 class Pair {
   constructor(
     readonly first: Tensor,
@@ -51,7 +52,7 @@ describe('flattenWithPaths', () => {
     tree.dispose([a, b, c]);
   });
 
-  test('registered classes are named by the fields that hold their children', () => {
+  test('registered classes name their children with childNames', () => {
     const layer = new Dense(t(1, 2), t(3), 'tanh');
     expect(Object.keys(flattenWithPaths({ layers: [layer] }))).toEqual([
       'layers.0.weight',
@@ -66,10 +67,10 @@ describe('flattenWithPaths', () => {
     tree.dispose(pair);
   });
 
-  test('a class whose children match two fields (a shared tensor) is named by position', () => {
+  test('declared child names hold even when two children are the same tensor (tied weights)', () => {
     const w = t(1);
     const tied = new Dense(w, w, 'none');
-    expect(Object.keys(flattenWithPaths(tied, { prefix: 'm' }))).toEqual(['m.0', 'm.1']);
+    expect(Object.keys(flattenWithPaths(tied, { prefix: 'm' }))).toEqual(['m.weight', 'm.bias']);
     w.dispose();
   });
 

@@ -31,6 +31,8 @@ export class Frozen<T = Tensor> {
 tree.register(Frozen, {
   flatten: (f: Frozen<unknown>) => [[f.value], null],
   unflatten: (_aux, [value]) => new Frozen(value),
+  // Transparent in paths: a frozen `weight` is still saved and loaded as `weight`.
+  childNames: () => [''],
 });
 
 const isFrozenNode = (x: unknown): boolean => x instanceof Frozen;

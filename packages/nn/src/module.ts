@@ -123,6 +123,7 @@ export function defineModule<
   };
   tree.register(cls, {
     flatten: (m: M) => [children.map((k) => childrenOf(m)[k]), statics.map((k) => m[k])],
+    childNames: () => children,
     unflatten: (aux, values) => {
       const fields: Record<string, unknown> = {};
       children.forEach((k, i) => {

@@ -6,10 +6,9 @@
  * A leaf's name is the dotted path of keys from the root:
  *   - plain object → the key (`tree.flatten` visits keys sorted);
  *   - array → the index;
- *   - registered class → the name of the instance's own field that holds the child (the field
- *     whose value flattens to the same structure with the same leaves, compared by identity);
- *     when a child holding tensors matches no field, several fields, or a field already used,
- *     every child of that node is named by its position instead (`0`, `1`, …);
+ *   - registered class → the child's name from its registration's `childNames` (e.g. the field
+ *     names of an nn module), or its position (`0`, `1`, …) when the class declares none; an empty
+ *     name adds no path segment (a transparent wrapper such as a frozen parameter);
  *   - a `prefix`, when given, comes first (`params.layers.0.weight`).
  * Only tensor leaves get names — "slots"; in templates a `ShapedArray` is a slot too. Other
  * leaves (numbers, strings, booleans) are static configuration and get none; `null`/`undefined`
@@ -26,8 +25,6 @@ export interface NamedLeaves {
   readonly def: TreeDef;
   readonly names: (string | undefined)[];
 }
-
-const NO_VALUE = Symbol('no value');
 
 /**
  * True for leaves that stand for a tensor: tensors, and `ShapedArray`s in templates.
@@ -51,7 +48,7 @@ export function nameLeaves(pytree: unknown, prefix: string | undefined, who: str
   const names: (string | undefined)[] = [];
   let next = 0;
 
-  const walk = (value: unknown, node: TreeDef, path: readonly string[]): void => {
+  const walk = (node: TreeDef, path: readonly string[]): void => {
     switch (node.kind) {
       case 'leaf':
         names.push(isSlot(leaves[next++]) ? path.join('.') : undefined);
@@ -61,26 +58,17 @@ export function nameLeaves(pytree: unknown, prefix: string | undefined, who: str
         return;
       case 'array':
       case 'object':
+      case 'custom':
+        // Registered classes name their children with `childNames` (positions otherwise); an
+        // empty name is a transparent wrapper (e.g. a frozen parameter keeps its own name).
         node.children.forEach((child, i) => {
-          const key = node.kind === 'array' ? i : (node.keys[i] as string);
-          const childValue =
-            value === NO_VALUE ? NO_VALUE : (value as Record<string | number, unknown>)[key];
-          walk(childValue, child, [...path, String(key)]);
+          const key = node.kind === 'array' ? String(i) : (node.keys[i] ?? String(i));
+          walk(child, key === '' ? path : [...path, key]);
         });
         return;
-      case 'custom': {
-        const fields = fieldNames(value, node, leaves, next);
-        node.children.forEach((child, i) => {
-          const field = fields?.[i];
-          const childValue =
-            field === undefined ? NO_VALUE : (value as Record<string, unknown>)[field];
-          walk(childValue, child, [...path, field ?? String(i)]);
-        });
-        return;
-      }
     }
   };
-  walk(pytree, def, prefix === undefined ? [] : [prefix]);
+  walk(def, prefix === undefined ? [] : [prefix]);
 
   const seen = new Set<string>();
   for (const name of names) {
@@ -98,40 +86,4 @@ export function nameLeaves(pytree: unknown, prefix: string | undefined, who: str
     seen.add(name);
   }
   return { leaves, def, names };
-}
-
-/**
- * Field names of a registered-class instance's children, or `undefined` to name them by position.
- * Children without slots get `undefined` (their names never appear).
- */
-function fieldNames(
-  instance: unknown,
-  node: TreeDef,
-  leaves: readonly unknown[],
-  firstLeaf: number,
-): (string | undefined)[] | undefined {
-  if (instance === NO_VALUE || typeof instance !== 'object' || instance === null) return undefined;
-  const fields = Object.entries(instance).map(
-    ([key, value]) => [key, tree.flatten(value)] as const,
-  );
-  const used = new Set<string>();
-  const names: (string | undefined)[] = [];
-  let offset = firstLeaf;
-  for (const child of node.children) {
-    const own = leaves.slice(offset, offset + child.numLeaves);
-    offset += child.numLeaves;
-    if (!own.some(isSlot)) {
-      names.push(undefined);
-      continue;
-    }
-    const matches = fields.filter(
-      ([, [fieldLeaves, fieldDef]]) =>
-        fieldDef.equals(child) && fieldLeaves.every((leaf, j) => leaf === own[j]),
-    );
-    const key = matches.length === 1 ? matches[0]?.[0] : undefined;
-    if (key === undefined || used.has(key)) return undefined;
-    used.add(key);
-    names.push(key);
-  }
-  return names;
 }

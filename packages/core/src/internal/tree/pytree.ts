@@ -11,6 +11,11 @@ import { ValueError } from '../errors.js';
 export interface PytreeNodeDef<T, Aux = unknown> {
   flatten(node: T): [children: unknown[], aux: Aux];
   unflatten(aux: Aux, children: unknown[]): T;
+  /**
+   * Names of the children (e.g. field names), used for paths such as `layers.0.weight` in
+   * checkpoints. An empty name makes the node transparent in paths (a wrapper). Default: positions.
+   */
+  childNames?(aux: Aux): readonly string[];
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry of arbitrary classes
@@ -39,6 +44,7 @@ export class TreeDef {
   constructor(
     readonly kind: 'leaf' | 'null' | 'undefined' | 'array' | 'object' | 'custom',
     readonly children: readonly TreeDef[] = [],
+    /** Object keys, or the child names a registered class declares (`childNames`). */
     readonly keys: readonly string[] = [],
     readonly nodeClass?: AnyClass,
     readonly aux?: unknown,
@@ -119,7 +125,7 @@ export function flatten<L = unknown>(t: unknown): [L[], TreeDef] {
     if (node) {
       const [cls, def] = node;
       const [children, aux] = def.flatten(x);
-      return new TreeDef('custom', children.map(go), [], cls, aux);
+      return new TreeDef('custom', children.map(go), def.childNames?.(aux) ?? [], cls, aux);
     }
     leaves.push(x);
     return new TreeDef('leaf');
