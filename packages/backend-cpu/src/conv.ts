@@ -32,52 +32,9 @@ import { forEachWindow, windowOutputSize } from './window-taps.js';
  *   featureGroupCount: 1, batchGroupCount: 1 }, out);
  */
 export function conv(lhs: ArrayView, rhs: ArrayView, params: ConvParams, out: ArrayOut): void {
-  if (lhs.dtype === 'bool') throw new Error('conv: dtype bool is not supported');
-  const spatialRank = lhs.shape.length - 2;
-  const [batch, channels] = lhs.shape;
-  const [features, groupChannels] = rhs.shape;
-  const { featureGroupCount: featureGroups, batchGroupCount: batchGroups } = params;
-  const spatialParams = [
-    params.windowStrides,
-    params.padding,
-    params.lhsDilation,
-    params.rhsDilation,
-  ];
-  if (
-    spatialRank < 0 ||
-    rhs.shape.length !== spatialRank + 2 ||
-    spatialParams.some((p) => p.length !== spatialRank)
-  ) {
-    throw new Error(
-      `conv: lhs [${lhs.shape}], rhs [${rhs.shape}] and per-dim params must all have ${spatialRank} spatial dims`,
-    );
-  }
-  if (
-    channels !== groupChannels * featureGroups ||
-    features % featureGroups !== 0 ||
-    features % batchGroups !== 0 ||
-    batch % batchGroups !== 0
-  ) {
-    throw new Error(
-      `conv: lhs [${lhs.shape}] and rhs [${rhs.shape}] do not fit featureGroupCount ${featureGroups}, batchGroupCount ${batchGroups}`,
-    );
-  }
-  const inputShape = lhs.shape.slice(2);
-  const windowShape = rhs.shape.slice(2);
-  const outputShape = inputShape.map((n, d) =>
-    windowOutputSize(
-      n,
-      windowShape[d],
-      params.windowStrides[d],
-      params.padding[d][0],
-      params.padding[d][1],
-      params.lhsDilation[d],
-      params.rhsDilation[d],
-    ),
-  );
-  const outBatch = batch / batchGroups;
-  checkShape('conv', 'output', out.shape, [outBatch, features, ...outputShape]);
-
+  const plan = planConv(lhs, rhs, params, out);
+  const { inputShape, windowShape, outputShape, outBatch, features, groupChannels } = plan;
+  const { featureGroups, batchGroups } = plan;
   const float = lhs.dtype === 'float32';
   const weights = packWeights(rhs, float);
   const taps = sizeOf(windowShape);
@@ -156,6 +113,101 @@ export function conv(lhs: ArrayView, rhs: ArrayView, params: ConvParams, out: Ar
       }
     },
   );
+}
+
+/**
+ * The checked geometry of a convolution: spatial shapes and the channel/group counts.
+ *
+ * @example
+ * planConv(lhs, rhs, params, out).outputShape // e.g. [26, 26] for a 3×3 valid conv of 28×28
+ */
+export interface ConvPlan {
+  readonly inputShape: readonly number[];
+  readonly windowShape: readonly number[];
+  readonly outputShape: readonly number[];
+  /** N: lhs batch. */
+  readonly batch: number;
+  /** C: lhs channels. */
+  readonly channels: number;
+  /** O: output features. */
+  readonly features: number;
+  /** C/G: rhs input channels. */
+  readonly groupChannels: number;
+  readonly featureGroups: number;
+  readonly batchGroups: number;
+  /** N/B: output batch. */
+  readonly outBatch: number;
+}
+
+/**
+ * Check a convolution's operands, parameters and output shape, and resolve its `ConvPlan`.
+ *
+ * @example
+ * const { outputShape, outBatch } = planConv(lhs, rhs, params, out);
+ */
+export function planConv(
+  lhs: { readonly dtype: string; readonly shape: readonly number[] },
+  rhs: { readonly shape: readonly number[] },
+  params: ConvParams,
+  out: { readonly shape: readonly number[] },
+): ConvPlan {
+  if (lhs.dtype === 'bool') throw new Error('conv: dtype bool is not supported');
+  const spatialRank = lhs.shape.length - 2;
+  const [batch, channels] = lhs.shape;
+  const [features, groupChannels] = rhs.shape;
+  const { featureGroupCount: featureGroups, batchGroupCount: batchGroups } = params;
+  const spatialParams = [
+    params.windowStrides,
+    params.padding,
+    params.lhsDilation,
+    params.rhsDilation,
+  ];
+  if (
+    spatialRank < 0 ||
+    rhs.shape.length !== spatialRank + 2 ||
+    spatialParams.some((p) => p.length !== spatialRank)
+  ) {
+    throw new Error(
+      `conv: lhs [${lhs.shape}], rhs [${rhs.shape}] and per-dim params must all have ${spatialRank} spatial dims`,
+    );
+  }
+  if (
+    channels !== groupChannels * featureGroups ||
+    features % featureGroups !== 0 ||
+    features % batchGroups !== 0 ||
+    batch % batchGroups !== 0
+  ) {
+    throw new Error(
+      `conv: lhs [${lhs.shape}] and rhs [${rhs.shape}] do not fit featureGroupCount ${featureGroups}, batchGroupCount ${batchGroups}`,
+    );
+  }
+  const inputShape = lhs.shape.slice(2);
+  const windowShape = rhs.shape.slice(2);
+  const outputShape = inputShape.map((n, d) =>
+    windowOutputSize(
+      n,
+      windowShape[d],
+      params.windowStrides[d],
+      params.padding[d][0],
+      params.padding[d][1],
+      params.lhsDilation[d],
+      params.rhsDilation[d],
+    ),
+  );
+  const outBatch = batch / batchGroups;
+  checkShape('conv', 'output', out.shape, [outBatch, features, ...outputShape]);
+  return {
+    inputShape,
+    windowShape,
+    outputShape,
+    batch,
+    channels,
+    features,
+    groupChannels,
+    featureGroups,
+    batchGroups,
+    outBatch,
+  };
 }
 
 /** The filter as a contiguous `[O, I, taps]` array: float64 for floats, int32 for integers. */

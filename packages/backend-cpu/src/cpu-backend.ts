@@ -3,9 +3,14 @@
  *
  * Every compute method runs at once (there is nothing to batch), so `flush` does nothing and
  * `sync` resolves immediately. Methods resolve their `StridedView`/`OutputSpec` handles through
- * the memory (checking dtypes and bounds) and hand typed arrays to the kernel files.
+ * the memory (checking dtypes and bounds) and hand typed arrays to the kernels. With
+ * `kernels: 'wasm'` (the default where the engine has Wasm SIMD) the heavy float32 ops first try
+ * the generated Wasm SIMD kernels, which decline what they do not cover; everything else, and
+ * every op under `kernels: 'reference'`, runs the TypedArray kernels.
  */
 import type { Backend } from '@tensile/core';
+import { compileKernel } from './compile.js';
+import { compileOnWasmPath } from './compile-wasm.js';
 import { conv } from './conv.js';
 import { cumulative } from './cumulative.js';
 import { dotGeneral } from './dot.js';
@@ -16,10 +21,16 @@ import { CpuMemory } from './memory.js';
 import { argReduce, reduce } from './reduce.js';
 import { sort } from './sort.js';
 import { threefry2x32 } from './threefry.js';
+import { wasmConv } from './wasm/conv.js';
+import { wasmDotGeneral } from './wasm/dot.js';
+import { wasmBinary, wasmUnary } from './wasm/elementwise.js';
+import { wasmReduce } from './wasm/reduce.js';
+import { detectWasmFeatures, WasmRuntime } from './wasm/runtime.js';
+import { wasmReduceWindow } from './wasm/window.js';
 import { reduceWindow } from './window.js';
 
 /**
- * The reference CPU backend: a `Backend` whose memory the host reads synchronously, plus buffer
+ * The CPU backend: a `Backend` whose memory the host reads synchronously, plus buffer
  * accounting for leak checks.
  *
  * @example
@@ -37,11 +48,30 @@ export interface CpuBackend extends Backend {
  * Options of `createCpuBackend`.
  *
  * @example
- * const reference = createCpuBackend({ name: 'cpu-reference' });
+ * const reference = createCpuBackend({ name: 'cpu-reference', kernels: 'reference' });
  */
 export interface CpuBackendOptions {
   /** Registry name; defaults to `'cpu'` (give a second instance another name). */
   readonly name?: string;
+  /**
+   * Which kernels run: `'wasm'` uses the generated Wasm SIMD kernels for the ops they cover
+   * (float32 matmul, convolution, pooling, reductions, elementwise) and the TypedArray kernels for
+   * the rest; `'reference'` forces the TypedArray kernels everywhere. Defaults to `'wasm'` where
+   * the engine validates Wasm SIMD, else `'reference'`; asking for `'wasm'` without it throws.
+   */
+  readonly kernels?: 'wasm' | 'reference';
+  /**
+   * Use relaxed SIMD's fused multiply-add in matmul and convolution. Defaults to whether the
+   * engine validates `f32x4.relaxed_madd` (Node 20 needs `--experimental-wasm-relaxed-simd`);
+   * asking for it without engine support throws.
+   */
+  readonly relaxedSimd?: boolean;
+  /**
+   * Create the Wasm memory `shared` (backed by a `SharedArrayBuffer`, so worker threads can use
+   * it). Defaults to whether the engine allows it: always in Node, in browsers only on
+   * cross-origin-isolated pages.
+   */
+  readonly sharedMemory?: boolean;
 }
 
 /**
@@ -53,7 +83,8 @@ export interface CpuBackendOptions {
  * registerBackend(createCpuBackend());
  */
 export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
-  const memory = new CpuMemory();
+  const memory = new CpuMemory({ shared: options.sharedMemory });
+  const wasm = createRuntime(memory, options);
   return {
     name: options.name ?? 'cpu',
     capabilities: { dtypes: ['float32', 'int32', 'uint32', 'bool'], syncRead: true },
@@ -70,9 +101,17 @@ export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
 
     fill: (out, value) => fill(memory.output('fill', out), value),
     copy: (x, out) => copy(memory.view('copy', x), memory.output('copy', out)),
-    unary: (op, x, out) => unary(op, memory.view('unary', x), memory.output('unary', out)),
-    binary: (op, a, b, out) =>
-      binary(op, memory.view('binary', a), memory.view('binary', b), memory.output('binary', out)),
+    unary: (op, x, out) => {
+      const input = memory.view('unary', x);
+      const result = memory.output('unary', out);
+      if (!wasm || !wasmUnary(wasm, op, input, result)) unary(op, input, result);
+    },
+    binary: (op, a, b, out) => {
+      const lhs = memory.view('binary', a);
+      const rhs = memory.view('binary', b);
+      const result = memory.output('binary', out);
+      if (!wasm || !wasmBinary(wasm, op, lhs, rhs, result)) binary(op, lhs, rhs, result);
+    },
     select: (cond, onTrue, onFalse, out) =>
       select(
         memory.view('select', cond),
@@ -81,17 +120,20 @@ export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
         memory.output('select', out),
       ),
     cast: (x, out) => cast(memory.view('cast', x), memory.output('cast', out)),
-    reduce: (op, x, axes, out) =>
-      reduce(op, memory.view('reduce', x), axes, memory.output('reduce', out)),
+    reduce: (op, x, axes, out) => {
+      const input = memory.view('reduce', x);
+      const result = memory.output('reduce', out);
+      if (!wasm || !wasmReduce(wasm, op, input, axes, result)) reduce(op, input, axes, result);
+    },
     argReduce: (op, x, axis, out) =>
       argReduce(op, memory.view('argReduce', x), axis, memory.output('argReduce', out)),
-    dotGeneral: (a, b, dims, out) =>
-      dotGeneral(
-        memory.view('dotGeneral', a),
-        memory.view('dotGeneral', b),
-        dims,
-        memory.output('dotGeneral', out),
-      ),
+    dotGeneral: (a, b, dims, out) => {
+      const lhs = memory.view('dotGeneral', a);
+      const rhs = memory.view('dotGeneral', b);
+      const result = memory.output('dotGeneral', out);
+      if (!wasm || !wasmDotGeneral(wasm, lhs, rhs, dims, result))
+        dotGeneral(lhs, rhs, dims, result);
+    },
     iota: (axis, out) => iota(axis, memory.output('iota', out)),
     gather: (x, indices, axis, out) =>
       gather(
@@ -118,10 +160,19 @@ export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
         memory.output('threefry2x32', out1),
       ),
 
-    conv: (lhs, rhs, params, out) =>
-      conv(memory.view('conv', lhs), memory.view('conv', rhs), params, memory.output('conv', out)),
-    reduceWindow: (op, x, params, out) =>
-      reduceWindow(op, memory.view('reduceWindow', x), params, memory.output('reduceWindow', out)),
+    conv: (lhs, rhs, params, out) => {
+      const x = memory.view('conv', lhs);
+      const w = memory.view('conv', rhs);
+      const result = memory.output('conv', out);
+      if (!wasm || !wasmConv(wasm, x, w, params, result)) conv(x, w, params, result);
+    },
+    reduceWindow: (op, x, params, out) => {
+      const input = memory.view('reduceWindow', x);
+      const result = memory.output('reduceWindow', out);
+      if (!wasm || !wasmReduceWindow(wasm, op, input, params, result)) {
+        reduceWindow(op, input, params, result);
+      }
+    },
     cumulative: (op, x, axis, reverse, out) =>
       cumulative(op, memory.view('cumulative', x), axis, reverse, memory.output('cumulative', out)),
     sort: (operands, axis, numKeys, outs) =>
@@ -131,5 +182,25 @@ export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
         numKeys,
         outs.map((out) => memory.output('sort', out)),
       ),
+    compile: (graph) =>
+      wasm ? compileOnWasmPath(graph, memory, wasm) : compileKernel(graph, memory),
   };
+}
+
+/** The Wasm kernels the options ask for, or `undefined` for the TypedArray kernels only. */
+function createRuntime(memory: CpuMemory, options: CpuBackendOptions): WasmRuntime | undefined {
+  const features = detectWasmFeatures();
+  const kernels = options.kernels ?? (features.simd ? 'wasm' : 'reference');
+  if (kernels === 'reference') return undefined;
+  if (!features.simd) {
+    throw new Error(
+      "createCpuBackend: kernels 'wasm' needs WebAssembly SIMD, which this engine lacks",
+    );
+  }
+  if (options.relaxedSimd && !features.relaxedSimd) {
+    throw new Error(
+      'createCpuBackend: relaxedSimd needs WebAssembly relaxed SIMD, which this engine lacks',
+    );
+  }
+  return new WasmRuntime(memory, options.relaxedSimd ?? features.relaxedSimd);
 }

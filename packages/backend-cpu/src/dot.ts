@@ -44,6 +44,51 @@ interface MatrixBatch {
  * dotGeneral(a, b, { contracting: [[2], [1]], batch: [[0], [0]] }, out);
  */
 export function dotGeneral(a: ArrayView, b: ArrayView, dims: DotDims, out: ArrayOut): void {
+  const plan = planDot(a, b, dims, out);
+  const { batch, m, k, n } = plan;
+  if (batch * m * n === 0) return;
+  const lhs = asMatrixBatch(a, [plan.aBatch, plan.aFree, plan.aContracting]);
+  const rhs = asMatrixBatch(b, [plan.bBatch, plan.bContracting, plan.bFree]);
+  if (a.dtype === 'float32') {
+    matmulFloat(batch, m, k, n, lhs, rhs, out.data);
+    return;
+  }
+  matmulInt(batch, m, k, n, lhs, rhs, out.data, a.dtype === 'bool');
+}
+
+/**
+ * A checked `dotGeneral`: each operand's batch, free and contracting axes (in order) and the
+ * merged sizes — batch count, M (lhs free), K (contracting) and N (rhs free).
+ *
+ * @example
+ * planDot(a, b, { contracting: [[1], [0]], batch: [[], []] }, out) // for [M, K] · [K, N]
+ * // { aBatch: [], aFree: [0], aContracting: [1], bBatch: [], bContracting: [0], bFree: [1], batch: 1, m, k, n }
+ */
+export interface DotPlan {
+  readonly aBatch: readonly number[];
+  readonly aFree: readonly number[];
+  readonly aContracting: readonly number[];
+  readonly bBatch: readonly number[];
+  readonly bContracting: readonly number[];
+  readonly bFree: readonly number[];
+  readonly batch: number;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+}
+
+/**
+ * Check `dims` against the operand and output shapes and resolve the `DotPlan`.
+ *
+ * @example
+ * const { m, k, n } = planDot(a, b, { contracting: [[1], [0]], batch: [[], []] }, out);
+ */
+export function planDot(
+  a: { readonly shape: readonly number[] },
+  b: { readonly shape: readonly number[] },
+  dims: DotDims,
+  out: { readonly shape: readonly number[] },
+): DotPlan {
   const [aContracting, bContracting] = dims.contracting;
   const [aBatch, bBatch] = dims.batch;
   if (
@@ -64,18 +109,18 @@ export function dotGeneral(a: ArrayView, b: ArrayView, dims: DotDims, out: Array
     ...sizes(a.shape, aFree),
     ...sizes(b.shape, bFree),
   ]);
-  const batch = sizeOf(sizes(a.shape, aBatch));
-  const m = sizeOf(sizes(a.shape, aFree));
-  const k = sizeOf(sizes(a.shape, aContracting));
-  const n = sizeOf(sizes(b.shape, bFree));
-  if (batch * m * n === 0) return;
-  const lhs = asMatrixBatch(a, [aBatch, aFree, aContracting]);
-  const rhs = asMatrixBatch(b, [bBatch, bContracting, bFree]);
-  if (a.dtype === 'float32') {
-    matmulFloat(batch, m, k, n, lhs, rhs, out.data);
-    return;
-  }
-  matmulInt(batch, m, k, n, lhs, rhs, out.data, a.dtype === 'bool');
+  return {
+    aBatch,
+    aFree,
+    aContracting,
+    bBatch,
+    bContracting,
+    bFree,
+    batch: sizeOf(sizes(a.shape, aBatch)),
+    m: sizeOf(sizes(a.shape, aFree)),
+    k: sizeOf(sizes(a.shape, aContracting)),
+    n: sizeOf(sizes(b.shape, bFree)),
+  };
 }
 
 /** Axes of a rank-`rank` operand that are neither batch nor contracting, in order. */

@@ -42,13 +42,24 @@ export function copy(x: ArrayView, out: ArrayOut): void {
   });
 }
 
-/** Unary loops: the public ops plus the logical `not` that bool gets. */
-type UnaryKernel = UnaryOp | 'logicalNot';
+/**
+ * Unary loops: the public ops plus the logical `not` that bool gets.
+ *
+ * @example
+ * const kernel: UnaryKernel = 'logicalNot'; // `not` on bool
+ */
+export type UnaryKernel = UnaryOp | 'logicalNot';
 
 /** The ops integer inputs accept (bool accepts `not`, `abs` and `sign`). */
 const INTEGER_UNARY_OPS: ReadonlySet<UnaryOp> = new Set(['neg', 'abs', 'sign', 'not']);
 
-function unaryKernel(op: UnaryOp, dtype: DType): UnaryKernel {
+/**
+ * The loop `unary` runs for `op` on `dtype` (throws when the pair is not accepted).
+ *
+ * @example
+ * unaryKernel('not', 'bool') // 'logicalNot'
+ */
+export function unaryKernel(op: UnaryOp, dtype: DType): UnaryKernel {
   if (dtype === 'float32' && op !== 'not') return op;
   if (dtype === 'bool' && op === 'not') return 'logicalNot';
   if (dtype === 'bool' && (op === 'abs' || op === 'sign')) return op;
@@ -188,24 +199,44 @@ function unaryRow(
   }
 }
 
-/** Round to nearest, ties to even (`jnp.round`), keeping the sign of zero. */
-function roundHalfEven(x: number): number {
+/**
+ * Round to nearest, ties to even (`jnp.round`), keeping the sign of zero.
+ *
+ * @example
+ * roundHalfEven(2.5) // 2
+ */
+export function roundHalfEven(x: number): number {
   const nearest = Math.round(x); // ties go up
   return nearest - x === 0.5 && nearest % 2 !== 0 ? nearest - 1 : nearest;
 }
 
-/** `1 / (1 + e^-x)` without overflow: for x < 0 use `e^x / (1 + e^x)`. */
-function logistic(x: number): number {
+/**
+ * `1 / (1 + e^-x)` without overflow: for x < 0 use `e^x / (1 + e^x)`.
+ *
+ * @example
+ * logistic(0) // 0.5
+ */
+export function logistic(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);
 }
 
-/** Binary loops: the public ops plus the integer- and float-specific variants. */
-type BinaryKernel = BinaryOp | 'intMul' | 'intDiv' | 'intRem' | 'intPow' | 'floatPow';
+/**
+ * Binary loops: the public ops plus the integer- and float-specific variants.
+ *
+ * @example
+ * const kernel: BinaryKernel = 'intMul'; // `mul` on int32/uint32
+ */
+export type BinaryKernel = BinaryOp | 'intMul' | 'intDiv' | 'intRem' | 'intPow' | 'floatPow';
 
-/** The loop that runs each op for float, integer and bool operands; a missing entry rejects the dtype. */
-const BINARY_KERNELS: Record<
+/**
+ * The loop that runs each op for float, integer and bool operands; a missing entry rejects the dtype.
+ *
+ * @example
+ * BINARY_KERNELS.div[dtypeKind('int32')] // 'intDiv'
+ */
+export const BINARY_KERNELS: Record<
   BinaryOp,
   { float?: BinaryKernel; integer?: BinaryKernel; bool?: BinaryKernel }
 > = {
@@ -232,8 +263,13 @@ const BINARY_KERNELS: Record<
   shiftRightArithmetic: { integer: 'shiftRightArithmetic' },
 };
 
-/** Which column of `BINARY_KERNELS` a dtype reads. */
-function dtypeKind(dtype: DType): 'float' | 'integer' | 'bool' {
+/**
+ * Which column of `BINARY_KERNELS` a dtype reads.
+ *
+ * @example
+ * dtypeKind('uint32') // 'integer'
+ */
+export function dtypeKind(dtype: DType): 'float' | 'integer' | 'bool' {
   return dtype === 'float32' ? 'float' : dtype === 'bool' ? 'bool' : 'integer';
 }
 
@@ -358,23 +394,45 @@ function binaryRow(
   }
 }
 
-/** C's `pow`: `pow(1, y) = 1` and `pow(-1, ±∞) = 1`, where JS's `**` gives NaN. */
-function floatPow(x: number, y: number): number {
+/**
+ * C's `pow`: `pow(1, y) = 1` and `pow(-1, ±∞) = 1`, where JS's `**` gives NaN.
+ *
+ * @example
+ * floatPow(1, NaN) // 1
+ */
+export function floatPow(x: number, y: number): number {
   if (x === 1 || (x === -1 && Math.abs(y) === Number.POSITIVE_INFINITY)) return 1;
   return x ** y;
 }
 
-/** Truncating division; exact for 32-bit operands (the double quotient never crosses an integer). */
-function intDiv(x: number, y: number): number {
+/**
+ * Truncating division; exact for 32-bit operands (the double quotient never crosses an integer).
+ * Division by zero gives 0.
+ *
+ * @example
+ * intDiv(-7, 2) // -3
+ */
+export function intDiv(x: number, y: number): number {
   return y === 0 ? 0 : Math.trunc(x / y);
 }
 
-function intRem(x: number, y: number): number {
+/**
+ * Remainder with the sign of the dividend; `intRem(x, 0) = x`.
+ *
+ * @example
+ * intRem(-7, 2) // -1
+ */
+export function intRem(x: number, y: number): number {
   return y === 0 ? x : x % y;
 }
 
-/** Exponentiation by squaring modulo 2^32 (`Math.imul` keeps the low 32 bits exact). */
-function intPow(base: number, exponent: number): number {
+/**
+ * Exponentiation by squaring modulo 2^32 (`Math.imul` keeps the low 32 bits exact).
+ *
+ * @example
+ * intPow(3, 4) // 81
+ */
+export function intPow(base: number, exponent: number): number {
   if (exponent < 0) return base === 1 ? 1 : base === -1 ? (exponent & 1 ? -1 : 1) : 0;
   let result = 1;
   for (let e = exponent; e > 0; e = Math.floor(e / 2)) {

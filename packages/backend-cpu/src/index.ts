@@ -1,10 +1,13 @@
 /**
- * `@tensile/backend-cpu`: the reference CPU backend of Tensile.
+ * `@tensile/backend-cpu`: the CPU backend of Tensile, for browsers and Node.
  *
- * Plain TypeScript kernels over strided views of `ArrayBuffer`s: exact dtype semantics
+ * All buffers live in one WebAssembly memory. Float32 matmul, convolution (and its gradients),
+ * pooling, reductions and elementwise ops run Wasm SIMD kernels generated at run time; every op
+ * also has a plain TypeScript kernel over strided typed-array views — exact dtype semantics
  * (float32 rounding, int32/uint32 wrapping), NaN handling as JAX, and the optional fast paths
- * (conv, reduceWindow, cumulative, sort). It is the backend every other backend's conformance
- * results are compared with.
+ * (conv, reduceWindow, cumulative, sort) — which runs what the Wasm kernels do not cover, or
+ * everything with `kernels: 'reference'`. The TypedArray kernels are what every other backend's
+ * conformance results are compared with.
  *
  * @example
  * import { registerBackend } from '@tensile/core';

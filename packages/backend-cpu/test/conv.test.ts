@@ -1,6 +1,6 @@
 import type { ConvParams, DType } from '@tensile/core';
 import { describe, expect, it } from 'vitest';
-import { range, setup, smallIntegers } from './helpers.js';
+import { KERNEL_PATHS, range, setup, smallIntegers } from './helpers.js';
 
 /**
  * XLA's ConvGeneralDilated for two spatial dims, spelled out step by step: materialise the
@@ -111,14 +111,15 @@ function runConv(
     rhsShape.reduce((a, b) => a * b),
     2,
   ),
+  kernels: (typeof KERNEL_PATHS)[number] = 'wasm',
 ): number[] {
-  const { backend, view, output, read } = setup();
+  const { backend, view, output, read } = setup({ kernels });
   const out = output(dtype, outShape);
   backend.conv?.(view(dtype, lhs, lhsShape), view(dtype, rhs, rhsShape), params, out);
   return read(out);
 }
 
-/** Compare the backend's 2-d conv with the step-by-step definition. */
+/** Compare the backend's 2-d conv (each kernel path) with the step-by-step definition. */
 function check(
   lhsShape: number[],
   rhsShape: number[],
@@ -135,8 +136,10 @@ function check(
     2,
   );
   const expected = naiveConv2d(lhs, lhsShape, rhs, rhsShape, params);
-  const got = runConv(lhsShape, rhsShape, params, expected.shape, dtype, lhs, rhs);
-  expect(got).toEqual(expected.values.map((v) => v + 0)); // + 0 turns -0 into 0
+  for (const kernels of KERNEL_PATHS) {
+    const got = runConv(lhsShape, rhsShape, params, expected.shape, dtype, lhs, rhs, kernels);
+    expect(got, `${kernels} kernels`).toEqual(expected.values.map((v) => v + 0)); // + 0 turns -0 into 0
+  }
 }
 
 describe('conv', () => {

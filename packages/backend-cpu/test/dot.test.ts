@@ -1,6 +1,6 @@
 import type { DotDims, DType } from '@tensile/core';
 import { describe, expect, it } from 'vitest';
-import { contiguous, range, setup, smallIntegers } from './helpers.js';
+import { contiguous, KERNEL_PATHS, range, setup, smallIntegers } from './helpers.js';
 
 /** All multi-indices of `shape` in row-major order. */
 function indices(shape: readonly number[]): number[][] {
@@ -75,9 +75,11 @@ interface Operand {
   length?: number;
 }
 
-/** Run dotGeneral on the backend and by definition; integer-valued data makes both exact. */
+/**
+ * Run dotGeneral on the backend (each kernel path) and by definition; integer-valued data makes
+ * all of them exact.
+ */
 function check(lhs: Operand, rhs: Operand, dims: DotDims, dtype: DType = 'float32') {
-  const { backend, view, output, read } = setup();
   const size = (o: Operand) => o.length ?? o.shape.reduce((a, b) => a * b, 1);
   const lhsValues = smallIntegers(size(lhs), 1);
   const rhsValues = smallIntegers(size(rhs), 2);
@@ -90,14 +92,17 @@ function check(lhs: Operand, rhs: Operand, dims: DotDims, dtype: DType = 'float3
     rhs.shape,
     dims,
   );
-  const out = output(dtype, expected.shape);
-  backend.dotGeneral(
-    view(dtype, lhsValues, lhs.shape, lhsStrides, lhs.offset),
-    view(dtype, rhsValues, rhs.shape, rhsStrides, rhs.offset),
-    dims,
-    out,
-  );
-  expect(read(out)).toEqual(expected.values.map((v) => v + 0)); // + 0 turns -0 into 0
+  for (const kernels of KERNEL_PATHS) {
+    const { backend, view, output, read } = setup({ kernels });
+    const out = output(dtype, expected.shape);
+    backend.dotGeneral(
+      view(dtype, lhsValues, lhs.shape, lhsStrides, lhs.offset),
+      view(dtype, rhsValues, rhs.shape, rhsStrides, rhs.offset),
+      dims,
+      out,
+    );
+    expect(read(out), `${kernels} kernels`).toEqual(expected.values.map((v) => v + 0)); // + 0 turns -0 into 0
+  }
 }
 
 const matmul: DotDims = { contracting: [[1], [0]], batch: [[], []] };
@@ -184,8 +189,8 @@ describe('dotGeneral', () => {
     expect(read(out)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
-  it('float results round from a float64 accumulation, and 0 · ∞ is NaN', () => {
-    const { backend, view, output, read } = setup();
+  it('reference float results round from a float64 accumulation, and 0 · ∞ is NaN', () => {
+    const { backend, view, output, read } = setup({ kernels: 'reference' });
     const out = output('float32', [1, 1]);
     backend.dotGeneral(
       view('float32', [16777216, 1, 1], [1, 3]),
@@ -194,6 +199,25 @@ describe('dotGeneral', () => {
       out,
     );
     expect(read(out)).toEqual([16777218]);
+    backend.dotGeneral(
+      view('float32', [0, 1], [1, 2]),
+      view('float32', [Infinity, 1], [2, 1]),
+      matmul,
+      out,
+    );
+    expect(read(out)).toEqual([Number.NaN]);
+  });
+
+  it('wasm float results accumulate in float32, and 0 · ∞ is NaN', () => {
+    const { backend, view, output, read } = setup({ kernels: 'wasm' });
+    const out = output('float32', [1, 1]);
+    backend.dotGeneral(
+      view('float32', [16777216, 1, 1], [1, 3]),
+      view('float32', [1, 1, 1], [3, 1]),
+      matmul,
+      out,
+    );
+    expect(read(out)).toEqual([16777216]);
     backend.dotGeneral(
       view('float32', [0, 1], [1, 2]),
       view('float32', [Infinity, 1], [2, 1]),

@@ -7,9 +7,15 @@ const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
 const UINT_MAX = 4294967295;
 
-/** Run a unary op on a contiguous vector and read the result. */
-function runUnary(op: UnaryOp, dtype: DType, values: number[], outDtype: DType = dtype): number[] {
-  const { backend, view, output, read } = setup();
+/** Run a unary op on a contiguous vector (default kernels unless given) and read the result. */
+function runUnary(
+  op: UnaryOp,
+  dtype: DType,
+  values: number[],
+  outDtype: DType = dtype,
+  kernels?: 'reference' | 'wasm',
+): number[] {
+  const { backend, view, output, read } = setup({ kernels });
   const out = output(outDtype, [values.length]);
   backend.unary(op, view(dtype, values, [values.length]), out);
   return read(out);
@@ -143,11 +149,14 @@ describe('unary', () => {
     expect(runUnary('sign', 'float32', [-3, 0, 2, Number.NaN])).toEqual([-1, 0, 1, Number.NaN]);
   });
 
-  it('logistic saturates without overflow', () => {
-    const got = runUnary('logistic', 'float32', [0, 1000, -1000, 2, -2]);
+  it('logistic saturates without overflow (and is exactly rounded on the reference kernels)', () => {
+    const got = runUnary('logistic', 'float32', [0, 1000, -1000, 2, -2], 'float32', 'reference');
     expect(got.slice(0, 3)).toEqual([0.5, 1, 0]);
     expect(got[3]).toBe(f(1 / (1 + Math.exp(-2))));
     expect(got[4]).toBe(f(Math.exp(-2) / (1 + Math.exp(-2))));
+    expect(runUnary('logistic', 'float32', [0, 1000, -1000], 'float32', 'wasm')).toEqual([
+      0.5, 1, 0,
+    ]);
   });
 
   it('isFinite writes bool', () => {

@@ -3,7 +3,7 @@
  * read results back as plain number arrays.
  */
 import type { DType, OutputSpec, StridedView } from '@tensile/core';
-import { type CpuBackend, createCpuBackend } from '../src/index.js';
+import { type CpuBackend, type CpuBackendOptions, createCpuBackend } from '../src/index.js';
 
 type Host = Float32Array | Int32Array | Uint32Array | Uint8Array;
 
@@ -20,8 +20,11 @@ function hostArray(dtype: DType, values: readonly number[]): Host {
   }
 }
 
-/** A backend plus helpers bound to it. */
-export function setup(): {
+/** Both kernel paths of the CPU backend, for tests that must hold on each. */
+export const KERNEL_PATHS = ['reference', 'wasm'] as const;
+
+/** A backend (made with `options`) plus helpers bound to it. */
+export function setup(options: CpuBackendOptions = {}): {
   backend: CpuBackend;
   /** Upload `values` and view them with `shape` (contiguous unless strides/offset are given). */
   view(
@@ -36,7 +39,7 @@ export function setup(): {
   /** The elements of an output, as numbers. */
   read(out: OutputSpec): number[];
 } {
-  const backend = createCpuBackend();
+  const backend = createCpuBackend(options);
   const view = (
     dtype: DType,
     values: readonly number[],

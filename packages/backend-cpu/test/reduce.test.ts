@@ -14,8 +14,9 @@ function runReduce(
   axes: number[],
   strides?: number[],
   offset?: number,
+  kernels?: 'reference' | 'wasm',
 ): number[] {
-  const { backend, view, output, read } = setup();
+  const { backend, view, output, read } = setup({ kernels });
   const out = output(
     dtype,
     shape.filter((_, d) => !axes.includes(d)),
@@ -74,9 +75,12 @@ describe('reduce', () => {
     expect(empty('and', 'int32')).toEqual([-1, -1]);
   });
 
-  it('float sums accumulate in float64 and round once', () => {
+  it('reference float sums accumulate in float64 and round once', () => {
     // Sequential float32 adds would give 16777216 (each +1 rounds away).
-    expect(runReduce('sum', 'float32', [16777216, 1, 1], [3], [0])).toEqual([16777218]);
+    const values = [16777216, 1, 1];
+    expect(
+      runReduce('sum', 'float32', values, [3], [0], undefined, undefined, 'reference'),
+    ).toEqual([16777218]);
   });
 
   it('integer sums and products wrap', () => {

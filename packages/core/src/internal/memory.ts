@@ -58,6 +58,9 @@ function statsFor(backend: Backend): Stats {
  */
 export class BufferPool {
   readonly #idle = new Map<number, BufferId[]>();
+  /** While measuring: per byte length, buffers taken minus buffers given back, and its peak. */
+  #balance: Map<number, number> | undefined;
+  readonly #peak = new Map<number, number>();
   #closed = false;
 
   constructor(readonly backend: Backend) {}
@@ -67,19 +70,39 @@ export class BufferPool {
     return this.#closed;
   }
 
-  /** Run `fn` with this pool serving every allocation on its backend (pools nest). */
-  use<T>(fn: () => T): T {
+  /**
+   * Run `fn` with this pool serving every allocation on its backend (pools nest). With
+   * `reservePeak`, afterwards make sure the pool holds, idle, as many buffers of each size as
+   * `fn` had in use at its peak — so running the same program again allocates nothing even if
+   * the caller kept the results.
+   */
+  use<T>(fn: () => T, options: { reservePeak?: boolean } = {}): T {
     const outer = activePool;
     activePool = this;
+    if (options.reservePeak) {
+      this.#balance = new Map();
+      this.#peak.clear();
+    }
     try {
       return fn();
     } finally {
       activePool = outer;
+      if (options.reservePeak) {
+        this.#balance = undefined;
+        for (const [byteLength, peak] of this.#peak)
+          for (let n = this.#idle.get(byteLength)?.length ?? 0; n < peak; n++)
+            this.give(this.backend.alloc(byteLength), byteLength);
+      }
     }
   }
 
   /** An idle buffer of exactly `byteLength` bytes, or a new one from the backend. */
   take(byteLength: number): BufferId {
+    if (this.#balance) {
+      const inUse = (this.#balance.get(byteLength) ?? 0) + 1;
+      this.#balance.set(byteLength, inUse);
+      if (inUse > (this.#peak.get(byteLength) ?? 0)) this.#peak.set(byteLength, inUse);
+    }
     const bucket = this.#idle.get(byteLength);
     const reused = bucket?.pop();
     if (reused === undefined) return this.backend.alloc(byteLength);
@@ -95,6 +118,7 @@ export class BufferPool {
       this.backend.free(buffer);
       return;
     }
+    if (this.#balance) this.#balance.set(byteLength, (this.#balance.get(byteLength) ?? 0) - 1);
     let bucket = this.#idle.get(byteLength);
     if (!bucket) {
       bucket = [];

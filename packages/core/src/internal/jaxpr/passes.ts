@@ -1,7 +1,8 @@
 /**
  * Jaxpr-to-jaxpr optimisations run by `jit` before execution: dead-code
  * elimination, common-subexpression elimination and constant folding.
- * (Elementwise fusion is done per backend when it implements `compile`.)
+ * (Fusion into kernels comes after these, per backend, when the executable is
+ * planned: see `fusion.ts`.)
  */
 import type { Backend } from '../backend.js';
 import { foldConstants } from './constant-folding.js';

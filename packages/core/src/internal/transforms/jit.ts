@@ -13,6 +13,7 @@ import { ClosedJaxpr, type Jaxpr } from '../jaxpr/jaxpr.js';
 import { optimize } from '../jaxpr/passes.js';
 import { stageFlat } from '../jaxpr/staging.js';
 import { closeScope, escapeScopes, openScope } from '../memory.js';
+import { releaseExecutables } from '../primitives/control-flow/jit.js';
 import { getBackend } from '../registry.js';
 import { flatten, type TreeDef, unflatten } from '../tree/pytree.js';
 import { flatFunction, flattenTensors } from './flat-args.js';
@@ -47,7 +48,7 @@ export interface JittedFunction<Args extends unknown[], Out> {
   lower(...args: Args): ClosedJaxpr;
   /** Number of compiled signatures. */
   readonly cacheSize: number;
-  /** Drop every compiled signature (releases captured constants). */
+  /** Drop every compiled signature (releases captured constants and pooled buffers). */
   clearCache(): void;
   dispose(): void;
   [Symbol.dispose](): void;
@@ -221,7 +222,10 @@ export function jit<Args extends unknown[] = Tensor[], Out = Tensor>(
   };
   Object.defineProperty(call, 'cacheSize', { get: () => cache.size });
   call.clearCache = () => {
-    for (const e of cache.values()) for (const c of e.consts) c.dispose();
+    for (const e of cache.values()) {
+      for (const c of e.consts) c.dispose();
+      releaseExecutables(e.jaxpr);
+    }
     cache.clear();
   };
   call.dispose = call.clearCache;

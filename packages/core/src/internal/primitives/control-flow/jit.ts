@@ -36,6 +36,18 @@ export function executableFor(
   return exe;
 }
 
+/**
+ * Free the buffers the executables of `jaxpr` keep for reuse (called when `jit` drops the
+ * program from its cache).
+ *
+ * @example
+ * releaseExecutables(entry.jaxpr);
+ */
+export function releaseExecutables(jaxpr: Jaxpr): void {
+  for (const exe of executables.get(jaxpr)?.values() ?? []) exe.dispose();
+  executables.delete(jaxpr);
+}
+
 /** Rules of `jit`. */
 export const jitRules: PrimitiveRules<'jit'> = {
   abstractEval: (_avals, { jaxpr }) => jaxpr.outAvals,
