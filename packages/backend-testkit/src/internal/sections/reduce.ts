@@ -112,6 +112,21 @@ export function registerReduceTests(suite: SuiteContext): void {
   );
 
   registrar.test(
+    'reduce/long-axes',
+    'sum/max/min over long axes (thousands of elements: tree reductions across workgroups or lanes)',
+    {},
+    async () => {
+      const x = sampleTensor('float32', [3, 1000], 45);
+      for (const op of ['sum', 'max', 'min'] as const) {
+        await checkReduce(suite, op, x, [1]);
+        await checkReduce(suite, op, x, [0, 1]);
+      }
+      await checkReduce(suite, 'sum', sampleTensor('int32', [4099], 46), [0]);
+      await checkReduce(suite, 'max', sampleTensor('uint32', [2, 257], 47), [1], 'transposed');
+    },
+  );
+
+  registrar.test(
     'reduce/strided-input',
     'sum and max of transposed, reversed and sliced float32 views',
     {},

@@ -222,9 +222,9 @@ function workgroupReduceKernel(
     `@compute @workgroup_size(${WORKGROUP_SIZE})`,
     'fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {',
     '  let o = wid.x + wid.y * p(1u);',
-    '  let active = o < p(0u);',
+    '  let inRange = o < p(0u);',
     `  var acc: ${type} = ${identity};`,
-    '  if (active) {',
+    '  if (inRange) {',
     keptOffset(keptRank),
     `    for (var r = lid; r < p(${HEADER_WORDS + 1 + 2 * keptRank}u); r += ${WORKGROUP_SIZE}u) {`,
     reducedOffset(keptRank, reducedRank),
@@ -237,7 +237,7 @@ function workgroupReduceKernel(
     '    if (lid < step) { partial[lid] = combine(partial[lid], partial[lid + step]); }',
     '    workgroupBarrier();',
     '  }',
-    `  if (active && lid == 0u) { out0[o] = ${storeBits(dtype, 'partial[0]')}; }`,
+    `  if (inRange && lid == 0u) { out0[o] = ${storeBits(dtype, 'partial[0]')}; }`,
     '}',
   ].join('\n');
   return { code, inputs: 1, outputs: 1, paramWords };
