@@ -32,6 +32,7 @@ export {
 export {
   DTYPES,
   type DType,
+  type HostArray,
   isFloat,
   isInteger,
   itemSize,
