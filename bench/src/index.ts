@@ -1,7 +1,7 @@
 /**
  * Core benchmarks on the reference CPU backend, printed as one JSON object: eager dispatch
  * overhead, jit call overhead, matmul GFLOP/s and one MLP training step. Run with `npm run bench`.
- * (Peer comparisons against TensorFlow.js and jax-js come with the fast CPU backend.)
+ * The comparison against TensorFlow.js and jax-js is `peers/` (`npm run bench:peers`).
  */
 import { createCpuBackend } from '@tensile/backend-cpu';
 import {
