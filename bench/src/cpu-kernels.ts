@@ -3,23 +3,37 @@
  * (no tracing, no tensors): float32 matmul GFLOP/s at N = 256, 512, 1024; the convolutions of
  * the benchmark CNN at batch 64 — forward, input gradient and filter gradient, with exactly the
  * operands the core passes (transposed and flipped views); and elementwise, reduction and
- * pooling kernels on its first activation (1.6M floats). Prints one table per kernel path.
+ * pooling kernels on its first activation (1.6M floats). Prints one table per kernel path and
+ * thread count.
  *
  * Run: npx tsx --conditions=source bench/src/cpu-kernels.ts [--reference] [--relaxed]
- * (`--reference` adds the TypedArray kernels, `--relaxed` uses relaxed-SIMD FMA, which Node 20
- * only validates under `node --experimental-wasm-relaxed-simd`). Single-threaded.
+ * [--threads 1,2] (`--reference` adds the TypedArray kernels, `--relaxed` uses relaxed-SIMD FMA,
+ * which Node 20 only validates under `node --experimental-wasm-relaxed-simd`, `--threads` lists
+ * the thread counts to run the Wasm kernels with, default 1). With more than one thread the CPU
+ * time is summed over all of them, so wall time is the number that counts; on a machine whose
+ * cores are busy with other work, threads help less than they would on an idle one.
  */
 import { createCpuBackend } from '@tensile/backend-cpu';
 import type { Backend, ConvParams, OutputSpec, StridedView, WindowParams } from '@tensile/core';
 import { median } from './timing.js';
 
-const args = new Set(process.argv.slice(2));
-const paths: ('wasm' | 'reference')[] = args.has('--reference') ? ['wasm', 'reference'] : ['wasm'];
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const threadsAt = argv.indexOf('--threads');
+const threadCounts =
+  threadsAt >= 0 ? (argv[threadsAt + 1] ?? '1').split(',').map((t) => Number.parseInt(t, 10)) : [1];
+if (threadCounts.some((t) => !(t >= 1))) throw new Error('--threads takes counts like 1,2');
+/** The runs: each thread count on the Wasm kernels, then the TypedArray kernels if asked. */
+const runs: { kernels: 'wasm' | 'reference'; threads: number }[] = [
+  ...threadCounts.map((threads) => ({ kernels: 'wasm' as const, threads })),
+  ...(args.has('--reference') ? [{ kernels: 'reference' as const, threads: 1 }] : []),
+];
 
 /**
  * Median wall and CPU milliseconds of `fn` after two warm-up calls, over at least `repeats` runs
- * and about `budgetMs`. The kernels are single-threaded, so on an idle machine the two agree;
- * when other processes compete for the cores, CPU time still measures the kernel itself.
+ * and about `budgetMs`. On one thread and an idle machine the two agree; when other processes
+ * compete for the cores, CPU time still measures the kernel itself. With worker threads CPU time
+ * sums all of them.
  */
 function time(fn: () => void, repeats: number, budgetMs = 2000): { wall: number; cpu: number } {
   fn();
@@ -91,9 +105,10 @@ const same = (pad: number): ConvParams => ({
   batchGroupCount: 1,
 });
 
-for (const kernels of paths) {
+for (const { kernels, threads } of runs) {
   const backend = createCpuBackend({
     kernels,
+    threads,
     ...(kernels === 'wasm' && args.has('--relaxed') ? { relaxedSimd: true } : {}),
   });
   const rows: [string, string][] = [];
@@ -187,8 +202,10 @@ for (const kernels of paths) {
     report('max pool 2×2 stride 2', () => backend.reduceWindow?.('max', x, pool2x2, pooled));
     for (const v of [x, y, out, rowsOut, columnsOut, pooled]) backend.free(v.buffer);
   }
+  await backend.dispose();
+  const relaxed = kernels === 'wasm' && args.has('--relaxed') ? ', relaxed-SIMD FMA' : '';
   console.log(
-    `\n${kernels} kernels${kernels === 'wasm' && args.has('--relaxed') ? ' (relaxed-SIMD FMA)' : ''}:`,
+    `\n${kernels} kernels (${backend.threads} thread${backend.threads > 1 ? 's' : ''}${relaxed}):`,
   );
   for (const [what, value] of rows) console.log(`  ${what.padEnd(44)} ${value}`);
 }

@@ -2,12 +2,13 @@
  * The byte allocator behind the CPU backend's single `WebAssembly.Memory`.
  *
  * Every tensor buffer, and every scratch area the Wasm kernels pack into, is a block of that one
- * linear memory, so kernels (and, later, worker threads sharing the memory) address everything
- * with plain byte offsets. Blocks come in size classes (multiples of 16 bytes up to 256, then
- * four classes per power of two), each with its own free list: a freed block is reused by the
- * next request of its class, which is what a training loop asks for over and over. New blocks
- * are carved from the top of the memory, which grows (by at least half its size, so growth is
- * rare) when they do not fit. Blocks are 16-byte aligned and never split or merged; Wasm memory
+ * linear memory, so kernels (and the worker threads sharing the memory) address everything
+ * with plain byte offsets. It is single-owner: only the thread that created the memory
+ * allocates, never while workers run. Blocks come in size classes (multiples of 16 bytes up to
+ * 256, then four classes per power of two), each with its own free list: a freed block is reused
+ * by the next request of its class, which is what a training loop asks for over and over. New
+ * blocks are carved from the top of the memory, which grows (by at least half its size, so
+ * growth is rare) when they do not fit. Blocks are 16-byte aligned and never split or merged; Wasm memory
  * cannot shrink, so the high-water mark is what the memory keeps.
  *
  * The last `SLACK` bytes of the memory are never handed out, so a kernel may load a whole

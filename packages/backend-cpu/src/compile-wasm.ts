@@ -8,7 +8,8 @@
  * - a float32 elementwise graph whose every op has a Wasm vector form (and would take the Wasm
  *   kernel unfused) becomes one generated Wasm module: the same `vector-math.ts` sequences,
  *   inlined in one loop over the output, four lanes at a time (bit-identical to the unfused
- *   Wasm kernels, with one pass over memory instead of one per op);
+ *   Wasm kernels, with one pass over memory instead of one per op), cut into pieces for the
+ *   runtime's threads when large, as the unfused elementwise kernels are;
  * - otherwise, a graph in which no op would be computed differently by a Wasm kernel (integer
  *   and bool ops, comparisons, selects, casts, and the correctly rounded float32 arithmetic that
  *   both paths compute alike) compiles to JavaScript as on the reference path (`compile.ts`);
@@ -29,6 +30,7 @@ import { collapseDims, contiguousStrides } from './strided.js';
 import type { ModuleBuilder } from './wasm/emitter.js';
 import type { WasmRuntime } from './wasm/runtime.js';
 import { VECTOR_BINARY, VECTOR_UNARY } from './wasm/vector-math.js';
+import { MIN_TASK_ELEMENTS, rowChunks, taskCount } from './wasm/work-split.js';
 
 /** Float32 ops whose Wasm kernels give the reference's results bit for bit (IEEE-exact ops). */
 const PATH_INDEPENDENT = new Set<UnaryOp | BinaryOp>([
@@ -204,35 +206,49 @@ export function compileWasmKernel(
         `fused kernel: expected ${inputCount} inputs and ${outputCount} outputs, got ${inputs.length} and ${outputs.length}`,
       );
     }
-    const args: number[] = [];
-    inputs.forEach((view, i) => {
+    const bases = inputs.map((view, i) => {
       const want = expected[i] as readonly number[];
       if (view.strides.length !== want.length || view.strides.some((s, d) => s !== want[d]))
         throw new Error(`fused kernel: input ${i} does not have the strides it was compiled for`);
       const x = memory.view('fused', view);
-      args.push(x.data.byteOffset + 4 * x.offset);
+      return x.data.byteOffset + 4 * x.offset;
     });
-    for (const out of outputs) args.push(memory.output('fused', out).data.byteOffset);
+    const outs = outputs.map((out) => memory.output('fused', out).data.byteOffset);
     if (empty) return;
-    const kernel = runtime.exports<{ run: (...a: number[]) => void }>(key, source);
-    kernel?.run(...args);
+    const { rows, length, rowStrides, steps } = layout;
+    const parts = taskCount(runtime.threads, rows * length, MIN_TASK_ELEMENTS);
+    const tasks = rowChunks(rows, length, parts).map((chunk) => [
+      ...bases.map(
+        (base, k) =>
+          base + 4 * (chunk.row * (rowStrides[k] as number) + chunk.start * (steps[k] as number)),
+      ),
+      ...outs.map((base) => base + 4 * (chunk.row * length + chunk.start)),
+      chunk.rows,
+      chunk.length,
+    ]);
+    runtime.run(key, source, 'run', tasks);
   };
 }
 
 /**
- * `run(input pointers…, output pointers…)` (byte addresses): for each of `rows` rows, the
- * nodes four lanes at a time over `length` elements, the last partial vector computed whole
- * and stored lane by lane (its loads may read a few bytes past the row: the allocator's slack
- * keeps them inside the memory, and those lanes are never stored).
+ * `run(input pointers…, output pointers…, rows, length)` (byte addresses): for each of `rows`
+ * rows (inputs `layout.rowStrides` apart, outputs contiguous), the nodes four lanes at a time
+ * over `length` elements, the last partial vector computed whole and stored lane by lane (its
+ * loads may read a few bytes past the row: the allocator's slack keeps them inside the memory,
+ * and those lanes are never stored). A task is a run of whole rows or a piece of one row.
  */
 function emitModule(m: ModuleBuilder, graph: KernelGraph, layout: RowLayout): void {
   const inputCount = graph.inputs.length;
   const f = m.function('run', [
     ...graph.inputs.map(() => 'i32' as const),
     ...graph.outputs.map(() => 'i32' as const),
+    'i32',
+    'i32',
   ]);
   const base = graph.inputs.map((_, i) => i);
   const out = graph.outputs.map((_, j) => inputCount + j);
+  const rows = inputCount + graph.outputs.length;
+  const length = rows + 1;
   const at = graph.inputs.map(() => f.local('i32'));
   const row = f.local('i32');
   const i = f.local('i32');
@@ -311,7 +327,7 @@ function emitModule(m: ModuleBuilder, graph: KernelGraph, layout: RowLayout): vo
   f.i32Const(0).set(i);
   f.block();
   f.loop();
-  f.get(i).i32Const(4).i32Add().i32Const(layout.length).i32GtS().brIf(1);
+  f.get(i).i32Const(4).i32Add().get(length).i32GtS().brIf(1);
   const locals = body();
   graph.outputs.forEach((o, j) => {
     f.get(out[j] as number)
@@ -328,18 +344,18 @@ function emitModule(m: ModuleBuilder, graph: KernelGraph, layout: RowLayout): vo
   f.end();
   f.end();
   // The last 1–3 elements of the row.
-  f.get(i).i32Const(layout.length).i32LtS().if();
+  f.get(i).get(length).i32LtS().if();
   const tail = body();
   graph.outputs.forEach((o, j) => {
     for (let lane = 0; lane < 3; lane++) {
-      f.get(i).i32Const(lane).i32Add().i32Const(layout.length).i32LtS().if();
+      f.get(i).i32Const(lane).i32Add().get(length).i32LtS().if();
       f.get(out[j] as number)
         .get(tail[o.node] as number)
         .v128Store32Lane(lane, 4 * lane);
       f.end();
     }
     f.get(out[j] as number)
-      .i32Const(layout.length)
+      .get(length)
       .get(i)
       .i32Sub()
       .i32Const(2)
@@ -348,6 +364,6 @@ function emitModule(m: ModuleBuilder, graph: KernelGraph, layout: RowLayout): vo
       .set(out[j] as number);
   });
   f.end();
-  f.get(row).i32Const(1).i32Add().tee(row).i32Const(layout.rows).i32LtS().brIf(0);
+  f.get(row).i32Const(1).i32Add().tee(row).get(rows).i32LtS().brIf(0);
   f.end();
 }

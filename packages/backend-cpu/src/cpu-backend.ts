@@ -7,8 +7,13 @@
  * `kernels: 'wasm'` (the default where the engine has Wasm SIMD) the heavy float32 ops first try
  * the generated Wasm SIMD kernels, which decline what they do not cover; everything else, and
  * every op under `kernels: 'reference'`, runs the TypedArray kernels.
+ *
+ * With `threads` > 1 (the default where the memory can be shared) the Wasm kernels split large
+ * matmuls, convolutions, elementwise ops, reductions and pooling over worker threads that share
+ * the memory; each method still returns only once its result is complete, and results are
+ * bit-identical to one thread's. `dispose` stops the threads.
  */
-import type { Backend } from '@tensile/core';
+import type { Backend, BackendCapabilities } from '@tensile/core';
 import { compileKernel } from './compile.js';
 import { compileOnWasmPath } from './compile-wasm.js';
 import { conv } from './conv.js';
@@ -27,6 +32,7 @@ import { wasmBinary, wasmUnary } from './wasm/elementwise.js';
 import { wasmReduce } from './wasm/reduce.js';
 import { detectWasmFeatures, WasmRuntime } from './wasm/runtime.js';
 import { wasmReduceWindow } from './wasm/window.js';
+import { canStartWorkers, hardwareConcurrency } from './wasm/workers.js';
 import { reduceWindow } from './window.js';
 
 /**
@@ -40,8 +46,27 @@ import { reduceWindow } from './window.js';
  * backend.stats(); // { buffers: 0, bytes: 0 }
  */
 export interface CpuBackend extends Backend {
+  readonly capabilities: CpuCapabilities;
+  /** Threads the kernels use, the calling one included (1: single-threaded). */
+  readonly threads: number;
   /** Live buffers and their total bytes. */
   stats(): { buffers: number; bytes: number };
+  /**
+   * Free every buffer and stop the worker threads; resolves once the threads have exited. The
+   * backend stays usable (with fresh buffers; a later large op starts new threads).
+   */
+  dispose(): Promise<void>;
+}
+
+/**
+ * What a CPU backend can do: the core's capabilities plus the threads its kernels use.
+ *
+ * @example
+ * createCpuBackend({ threads: 4 }).capabilities.threads; // 4 in Node; 1 on a page that is not cross-origin isolated
+ */
+export interface CpuCapabilities extends BackendCapabilities {
+  /** Threads the kernels use, the calling one included (1: single-threaded). */
+  readonly threads: number;
 }
 
 /**
@@ -72,6 +97,15 @@ export interface CpuBackendOptions {
    * cross-origin-isolated pages.
    */
   readonly sharedMemory?: boolean;
+  /**
+   * Threads the Wasm kernels may split large work over, the calling thread included (1: no
+   * worker threads). Defaults to the host's logical cores (`os.availableParallelism()` in Node,
+   * `navigator.hardwareConcurrency` in browsers). Threads need a shared memory and Wasm kernels:
+   * without them (a page that is not cross-origin isolated, `sharedMemory: false`,
+   * `kernels: 'reference'`) the backend runs on one thread, as its `threads` reports. Worker
+   * threads start on the first large op; `dispose` stops them.
+   */
+  readonly threads?: number;
 }
 
 /**
@@ -85,9 +119,11 @@ export interface CpuBackendOptions {
 export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
   const memory = new CpuMemory({ shared: options.sharedMemory });
   const wasm = createRuntime(memory, options);
+  const threads = wasm?.threads ?? 1;
   return {
     name: options.name ?? 'cpu',
-    capabilities: { dtypes: ['float32', 'int32', 'uint32', 'bool'], syncRead: true },
+    capabilities: { dtypes: ['float32', 'int32', 'uint32', 'bool'], syncRead: true, threads },
+    threads,
 
     alloc: (byteLength) => memory.alloc(byteLength),
     free: (buffer) => memory.free(buffer),
@@ -96,7 +132,11 @@ export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
     readSync: (buffer, byteOffset, byteLength) => memory.readSync(buffer, byteOffset, byteLength),
     flush: () => {},
     sync: async () => {},
-    dispose: () => memory.clear(),
+    dispose: async () => {
+      const stopped = wasm?.dispose();
+      memory.clear();
+      await stopped;
+    },
     stats: () => memory.stats(),
 
     fill: (out, value) => fill(memory.output('fill', out), value),
@@ -189,6 +229,10 @@ export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
 
 /** The Wasm kernels the options ask for, or `undefined` for the TypedArray kernels only. */
 function createRuntime(memory: CpuMemory, options: CpuBackendOptions): WasmRuntime | undefined {
+  const requested = options.threads ?? hardwareConcurrency();
+  if (!Number.isInteger(requested) || requested < 1) {
+    throw new Error(`createCpuBackend: threads must be a positive integer, got ${requested}`);
+  }
   const features = detectWasmFeatures();
   const kernels = options.kernels ?? (features.simd ? 'wasm' : 'reference');
   if (kernels === 'reference') return undefined;
@@ -202,5 +246,6 @@ function createRuntime(memory: CpuMemory, options: CpuBackendOptions): WasmRunti
       'createCpuBackend: relaxedSimd needs WebAssembly relaxed SIMD, which this engine lacks',
     );
   }
-  return new WasmRuntime(memory, options.relaxedSimd ?? features.relaxedSimd);
+  const threads = memory.shared && canStartWorkers() ? requested : 1;
+  return new WasmRuntime(memory, options.relaxedSimd ?? features.relaxedSimd, threads);
 }

@@ -1,10 +1,12 @@
 /**
  * Host memory for the CPU backend: every buffer is a block of one `WebAssembly.Memory`.
  *
- * One linear memory holds all tensors, so the Wasm kernels address them with byte offsets and a
- * future worker pool can share it (it is created `shared` whenever `SharedArrayBuffer` is usable:
- * always in Node, in browsers only when the page is cross-origin isolated). `Allocator` hands
- * out the blocks; a `BufferId` maps to its block's byte offset and requested length.
+ * One linear memory holds all tensors, so the Wasm kernels address them with byte offsets and
+ * the backend's worker threads share it (it is created `shared` whenever `SharedArrayBuffer` is
+ * usable: always in Node, in browsers only when the page is cross-origin isolated). Only the
+ * thread that created it allocates; workers only run kernels on addresses it hands them.
+ * `Allocator` hands out the blocks; a `BufferId` maps to its block's byte offset and requested
+ * length.
  *
  * Besides alloc/free/read/write this turns the core's `StridedView`/`OutputSpec` handles into
  * the typed-array `ArrayView`/`ArrayOut` operands the TypedArray kernels take — arrays over just

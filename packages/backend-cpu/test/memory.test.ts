@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from '../src/index.js';
 import { setup } from './helpers.js';
@@ -9,7 +10,9 @@ describe('cpu backend memory', () => {
     expect(backend.capabilities).toEqual({
       dtypes: ['float32', 'int32', 'uint32', 'bool'],
       syncRead: true,
+      threads: availableParallelism(),
     });
+    expect(backend.threads).toBe(availableParallelism());
     expect(createCpuBackend({ name: 'cpu-2' }).name).toBe('cpu-2');
   });
 

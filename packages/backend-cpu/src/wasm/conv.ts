@@ -15,13 +15,14 @@
  * Only positive padding and lhs dilation need P materialised: the input is copied once, row by
  * row in Wasm, into a zeroed scratch array with the holes and borders (input-sized, not
  * window-sized). Without them the tables index the input view directly (negative padding is
- * just an offset).
+ * just an offset). The groups are one GEMM problem each, which `runGemms` spreads over the
+ * threads.
  */
 import type { ConvParams } from '@tensile/core';
 import { planConv } from '../conv.js';
 import type { CpuMemory } from '../memory.js';
 import { type ArrayOut, type ArrayView, contiguousStrides, sizeOf } from '../strided.js';
-import { GemmScratch, gemmKernels, offsetTable, runGemm, uploadTables } from './gemm.js';
+import { type GemmProblem, gemmKernels, offsetTable, runGemms, uploadTables } from './gemm.js';
 import type { GemmKernels } from './gemm-kernels.js';
 import type { WasmRuntime } from './runtime.js';
 
@@ -77,24 +78,20 @@ export function wasmConv(
     offsetTable([outBatch, outSpatial], [features * outSpatial, 1]),
   ]);
   const [aRows, aCols, bRows, bCols, cRows, cCols] = tables.addresses;
-  const scratch = GemmScratch.allocate(memory);
+  const problems: GemmProblem[] = [];
   for (let g = 0; g < groups; g++) {
     // Feature groups split the input channels; batch groups split the input batch.
     const bShift = plan.featureGroups > 1 ? g * groupChannels * s[1] : g * outBatch * s[0];
-    runGemm(
-      kernels,
-      {
-        m,
-        n,
-        k,
-        a: { base: rhsBase + 4 * g * m * rhs.strides[0], rows: aRows, cols: aCols },
-        b: { base: source.base + 4 * bShift, rows: bRows, cols: bCols },
-        c: { base: outBase + 4 * g * m * outSpatial, rows: cRows, cols: cCols },
-      },
-      scratch,
-    );
+    problems.push({
+      m,
+      n,
+      k,
+      a: { base: rhsBase + 4 * g * m * rhs.strides[0], rows: aRows, cols: aCols },
+      b: { base: source.base + 4 * bShift, rows: bRows, cols: bCols },
+      c: { base: outBase + 4 * g * m * outSpatial, rows: cRows, cols: cCols },
+    });
   }
-  scratch.release(memory);
+  runGemms(runtime, problems);
   tables.release();
   source.release();
   return true;

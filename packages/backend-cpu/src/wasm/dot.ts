@@ -3,13 +3,14 @@
  *
  * Each operand's free and contracting axes become offset tables (any strides: transposed,
  * sliced, flipped or broadcast views are packed straight from where they lie, with no copy), and
- * the batch axes are looped here, one GEMM per batch index. Integer and bool products stay on
- * the TypedArray kernels.
+ * the batch axes become one GEMM problem per batch index, which `runGemms` spreads over the
+ * threads (whole problems when there are enough, else column ranges of each). Integer and bool
+ * products stay on the TypedArray kernels.
  */
 import type { DotDims } from '@tensile/core';
 import { planDot } from '../dot.js';
 import type { ArrayOut, ArrayView } from '../strided.js';
-import { GemmScratch, gemmKernels, offsetTable, runGemm, uploadTables } from './gemm.js';
+import { type GemmProblem, gemmKernels, offsetTable, runGemms, uploadTables } from './gemm.js';
 import type { WasmRuntime } from './runtime.js';
 
 /**
@@ -57,22 +58,18 @@ export function wasmDotGeneral(
     offsetTable([n], [1]),
   ]);
   const [aRows, aCols, bRows, bCols, cRows, cCols] = tables.addresses;
-  const scratch = GemmScratch.allocate(memory);
+  const problems: GemmProblem[] = [];
   for (let t = 0; t < batch; t++) {
-    runGemm(
-      kernels,
-      {
-        m,
-        n,
-        k,
-        a: { base: aBase + aBatch[t], rows: aRows, cols: aCols },
-        b: { base: bBase + bBatch[t], rows: bRows, cols: bCols },
-        c: { base: cBase + 4 * t * m * n, rows: cRows, cols: cCols },
-      },
-      scratch,
-    );
+    problems.push({
+      m,
+      n,
+      k,
+      a: { base: aBase + aBatch[t], rows: aRows, cols: aCols },
+      b: { base: bBase + bBatch[t], rows: bRows, cols: bCols },
+      c: { base: cBase + 4 * t * m * n, rows: cRows, cols: cCols },
+    });
   }
-  scratch.release(memory);
+  runGemms(runtime, problems);
   tables.release();
   return true;
 }

@@ -8,6 +8,8 @@
  * row four lanes at a time with the `vector-math.ts` sequences; the last partial vector is
  * computed whole (reading a few bytes past the row, which the allocator's slack keeps inside the
  * memory) and stored lane by lane. Other dtypes, ops and layouts decline to the TypedArray kernels.
+ * Large operands are cut into runs of rows, or pieces of a row starting at a vector boundary,
+ * which the runtime's threads compute in parallel (lanes are independent, so bit-identically).
  */
 import type { BinaryOp, UnaryOp } from '@tensile/core';
 import {
@@ -20,6 +22,7 @@ import {
 import type { FunctionBuilder, ModuleBuilder } from './emitter.js';
 import type { WasmRuntime } from './runtime.js';
 import { VECTOR_BINARY, VECTOR_UNARY } from './vector-math.js';
+import { MIN_TASK_ELEMENTS, rowChunks, taskCount } from './work-split.js';
 
 /** A strided operand of the loop: pointer local, row-stride local, and step 0 (splat) or 1. */
 interface LoopOperand {
@@ -123,8 +126,6 @@ function binaryModule(op: BinaryOp, steps: readonly [0 | 1, 0 | 1]) {
   };
 }
 
-type Run = (...args: number[]) => void;
-
 /**
  * The operands' loop as (rows, length) plus each operand's row stride and inner step in
  * elements, or `undefined` when it needs more than two loops or an inner step other than 0/1.
@@ -152,6 +153,30 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /**
+ * The `run` arguments of each task of a (rows × length) loop — pieces for the runtime's threads
+ * when it is large: (rows, length, then byte address and byte row stride of each input at
+ * `addresses`, then the contiguous output's address).
+ */
+function elementwiseTasks(
+  runtime: WasmRuntime,
+  loop: { rows: number; length: number; rowStrides: readonly number[]; steps: readonly number[] },
+  addresses: readonly number[],
+  dst: number,
+): number[][] {
+  const { rows, length } = loop;
+  const parts = taskCount(runtime.threads, rows * length, MIN_TASK_ELEMENTS);
+  return rowChunks(rows, length, parts).map((chunk) => {
+    const args = [chunk.rows, chunk.length];
+    addresses.forEach((address, k) => {
+      const start = chunk.row * loop.rowStrides[k] + chunk.start * loop.steps[k];
+      args.push(address + 4 * start, 4 * loop.rowStrides[k]);
+    });
+    args.push(dst + 4 * (chunk.row * length + chunk.start));
+    return args;
+  });
+}
+
+/**
  * `out = op(x)` for float32 on the Wasm kernels; false (nothing done) when the op, dtype or
  * layout has no Wasm form.
  *
@@ -166,15 +191,16 @@ export function wasmUnary(runtime: WasmRuntime, op: UnaryOp, x: ArrayView, out: 
   if (sizeOf(x.shape) === 0) return true;
   const loop = rowLoop(x.shape, [x.strides]);
   if (loop === undefined || loop.steps[0] !== 1) return false;
-  const kernel = runtime.exports<{ run: Run }>(`unary:${op}`, unaryModule(op));
-  if (kernel === undefined) return false;
-  kernel.run(
-    loop.rows,
-    loop.length,
-    x.data.byteOffset + 4 * x.offset,
-    4 * loop.rowStrides[0],
+  const key = `unary:${op}`;
+  const source = unaryModule(op);
+  if (runtime.exports(key, source) === undefined) return false;
+  const tasks = elementwiseTasks(
+    runtime,
+    loop,
+    [x.data.byteOffset + 4 * x.offset],
     out.data.byteOffset,
   );
+  runtime.run(key, source, 'run', tasks);
   return true;
 }
 
@@ -205,19 +231,15 @@ export function wasmBinary(
   const loop = rowLoop(a.shape, [a.strides, b.strides]);
   if (loop === undefined) return false;
   const [aStep, bStep] = loop.steps;
-  const kernel = runtime.exports<{ run: Run }>(
-    `binary:${op}:${aStep}${bStep}`,
-    binaryModule(op, [aStep, bStep]),
-  );
-  if (kernel === undefined) return false;
-  kernel.run(
-    loop.rows,
-    loop.length,
-    a.data.byteOffset + 4 * a.offset,
-    4 * loop.rowStrides[0],
-    b.data.byteOffset + 4 * b.offset,
-    4 * loop.rowStrides[1],
+  const key = `binary:${op}:${aStep}${bStep}`;
+  const source = binaryModule(op, [aStep, bStep]);
+  if (runtime.exports(key, source) === undefined) return false;
+  const tasks = elementwiseTasks(
+    runtime,
+    loop,
+    [a.data.byteOffset + 4 * a.offset, b.data.byteOffset + 4 * b.offset],
     out.data.byteOffset,
   );
+  runtime.run(key, source, 'run', tasks);
   return true;
 }

@@ -6,15 +6,25 @@
  * to KC and row blocks of up to MC (an mc×kc block of A), with the macro-kernel sweeping the
  * micro-tiles of each block; the first depth block writes C and later ones add to it. Blocks are
  * balanced (K = 288 is one block of 288, not 256 + 32). When all of A packed is small — the
- * filter of a convolution, the weights of a layer — it is packed once per product and shared by
- * every column block instead of repacked per block. Operands and the result are offset tables
- * in Wasm memory (see `gemm-kernels.ts`), which `uploadTables` writes. Column blocks are
- * independent, so a worker pool can split `runGemmColumns` over column ranges, each worker with
- * its own `GemmScratch` and all of them reading one `packWholeA`.
+ * filter of a convolution, the weights of a layer — it is packed once and shared by every column
+ * block instead of repacked per block. Operands and the result are offset tables in Wasm memory
+ * (see `gemm-kernels.ts`), which `uploadTables` writes.
+ *
+ * The loop nest itself is generated Wasm too (`gemm`, added to the kernels' module), computing
+ * columns [j0, j1) of one product with one thread's scratch block, so a product is a task of the
+ * runtime: `runGemms` cuts each product into column ranges that start at micro-tile boundaries
+ * (or keeps products whole when there are enough of them) and the runtime spreads the tasks over
+ * its threads. A small A is packed by each task into its own scratch (a small share of its work
+ * once it spans enough columns); a large one that several tasks need is packed once, by a first
+ * job whose tasks (`packWhole`) pack disjoint blocks of it in parallel, and then read by all.
+ * Every element of C sees the same tiles and depth blocks in the same order however the columns
+ * are cut, so the result is bit-identical to one thread's.
  */
 import type { CpuMemory } from '../memory.js';
+import type { FunctionBuilder, ModuleBuilder } from './emitter.js';
 import { type GemmKernels, gemmModule, MR, NR, TILE_BYTES } from './gemm-kernels.js';
 import type { WasmRuntime } from './runtime.js';
+import { splitRange, taskCount } from './work-split.js';
 
 /** Largest depth (K) block: a KC×NR micro-panel of B (16 KiB) stays in L1. */
 const KC = 512;
@@ -22,8 +32,20 @@ const KC = 512;
 const MC = 64;
 /** Largest column (N) block: a KC×NC panel of B (1 MiB) stays in L2. */
 const NC = 512;
-/** All of A is packed once per product when it takes at most this many bytes. */
+/**
+ * All of A is packed once per task, into its scratch, when it takes at most this many bytes;
+ * a larger A cut over several tasks is packed once into a shared block instead.
+ */
 const WHOLE_A_BYTES = 1 << 20;
+/** Scratch bytes of one thread: packed A (a block, or all of it), packed B, then the tile. */
+const A_BYTES = Math.max(MC * KC * 4, WHOLE_A_BYTES);
+const B_BYTES = KC * NC * 4;
+const SCRATCH_BYTES = A_BYTES + B_BYTES + TILE_BYTES;
+/** Multiply-adds a GEMM task covers at least (about 50 µs on one core). */
+const MIN_TASK_MACS = 1 << 19;
+/** Columns a GEMM task spans at least; tasks aim for `WIDE_TASK_COLUMNS`, which amortise A. */
+const MIN_TASK_COLUMNS = 2 * NR;
+const WIDE_TASK_COLUMNS = 128;
 
 /**
  * An operand or the result of a GEMM: element (i, j) is the f32 at byte
@@ -62,149 +84,230 @@ function blockSize(n: number, most: number, multiple: number): number {
 }
 
 /**
- * Packing buffers for one thread of GEMM work (allocated in the backend's Wasm memory).
- *
- * @example
- * const scratch = GemmScratch.allocate(memory);
- * scratch.release(memory);
- */
-export class GemmScratch {
-  static readonly BYTES = {
-    a: Math.max(MC * KC * 4, WHOLE_A_BYTES),
-    b: KC * NC * 4,
-    tile: TILE_BYTES,
-  };
-  /** Packed A: one block, or all of it (see `packWholeA`). */
-  readonly a: number;
-  readonly b: number;
-  readonly tile: number;
-
-  private constructor(a: number, b: number, tile: number) {
-    this.a = a;
-    this.b = b;
-    this.tile = tile;
-  }
-
-  /** Take packing buffers from `memory` (may grow it: resolve array views afterwards). */
-  static allocate(memory: CpuMemory): GemmScratch {
-    const { a, b, tile } = GemmScratch.BYTES;
-    return new GemmScratch(
-      memory.allocScratch(a),
-      memory.allocScratch(b),
-      memory.allocScratch(tile),
-    );
-  }
-
-  /** Give the buffers back. */
-  release(memory: CpuMemory): void {
-    const { a, b, tile } = GemmScratch.BYTES;
-    memory.freeScratch(this.a, a);
-    memory.freeScratch(this.b, b);
-    memory.freeScratch(this.tile, tile);
-  }
-}
-
-/**
- * The GEMM kernels of `runtime`, or `undefined` while they still compile (browser main thread).
+ * The GEMM kernels of `runtime` with the `gemm` loop nest, or `undefined` while they still
+ * compile (browser main thread).
  *
  * @example
  * const kernels = gemmKernels(runtime);
  */
 export function gemmKernels(runtime: WasmRuntime): GemmKernels | undefined {
-  return runtime.exports<GemmKernels>('gemm', gemmModule);
+  return runtime.exports<GemmKernels>('gemm', gemmDriverModule);
 }
 
-/** The block sizes of a problem and the byte offset of block (ic, pc) in a whole packed A. */
-function blocking(problem: GemmProblem) {
-  const { m, k } = problem;
-  const mc = blockSize(m, MC, MR);
-  const kc = blockSize(k, KC, 1);
-  const paddedM = Math.ceil(m / MR) * MR;
+/** How a `gemm` task gets packed A. */
+const A_BLOCKS = 0;
+/** Pack all of A into the task's own scratch first, then reuse it for every column block. */
+const A_WHOLE = 1;
+/** All of A is already packed at `packedA` (shared by the tasks, read-only). */
+const A_SHARED = 2;
+
+/** The GEMM kernels' module plus `packWhole` and `gemm`, the loop nest over them. */
+function gemmDriverModule(m: ModuleBuilder, fma: boolean): void {
+  gemmModule(m, fma);
+  emitPackWhole(m.function('packWhole', new Array(10).fill('i32')), m.indexOf('packA'));
+  emitDriver(
+    m.function('gemm', new Array(19).fill('i32')),
+    m.indexOf('packA'),
+    m.indexOf('packB'),
+    m.indexOf('macro'),
+    m.indexOf('packWhole'),
+  );
+}
+
+/** Loop helpers over i32 locals of `f`. */
+function loops(f: FunctionBuilder) {
   return {
-    mc,
-    kc,
-    nc: blockSize(problem.n, NC, NR),
-    /** Packed A block (ic, pc): depth blocks one after another, row blocks within them. */
-    aOffset: (ic: number, pc: number) => 4 * (pc * paddedM + ic * Math.min(kc, k - pc)),
-    wholeA: paddedM * k * 4 <= WHOLE_A_BYTES,
+    /** `for (v = from; v < to; v += step) body()`. */
+    loop(v: number, from: number, to: number, step: number, body: () => void) {
+      f.get(from).set(v);
+      f.block().loop();
+      f.get(v).get(to).i32GeS().brIf(1);
+      body();
+      f.get(v).get(step).i32Add().set(v);
+      f.br(0);
+      f.end().end();
+    },
+    /** `size = min(most, to - v)`. */
+    clamp(size: number, most: number, to: number, v: number) {
+      f.get(to).get(v).i32Sub().set(size);
+      f.get(size).get(most).i32GtS().if().get(most).set(size).end();
+    },
+    /** `out = ceil(n / d) · d` for a constant d (`times`: multiply back, else just the quotient). */
+    ceilDiv(out: number, n: number, d: number, times: boolean) {
+      f.get(n).get(d).i32Const(1).i32Sub().i32Add().get(d).i32DivS();
+      if (times) f.get(d).i32Mul();
+      f.set(out);
+    },
   };
 }
 
 /**
- * Pack all of A into `scratch.a` when it is small enough to share across column blocks (and
- * worker threads); returns whether it did. Pass the result to `runGemmColumns`.
- *
- * @example
- * const packed = packWholeA(kernels, problem, scratch);
- * runGemmColumns(kernels, problem, scratch, 0, problem.n, packed);
+ * packWhole(m, k, mcMax, kcMax, aBase, aRows, aCols, dst, b0, b1): pack blocks [b0, b1) of A —
+ * block b is (ic, pc) = (b mod icBlocks, b div icBlocks) in units of (mcMax, kcMax) — into the
+ * whole packed A at `dst`, block (ic, pc) at `4·(pc·paddedM + ic·kc)`.
  */
-export function packWholeA(
-  kernels: GemmKernels,
-  problem: GemmProblem,
-  scratch: GemmScratch,
-): boolean {
-  const { m, k, a } = problem;
-  const { mc, kc, aOffset, wholeA } = blocking(problem);
-  if (!wholeA) return false;
-  for (let pc = 0; pc < k; pc += kc) {
-    const depth = Math.min(kc, k - pc);
-    for (let ic = 0; ic < m; ic += mc) {
-      const rows = Math.min(mc, m - ic);
-      kernels.packA(
-        scratch.a + aOffset(ic, pc),
-        a.base,
-        a.rows + 4 * ic,
-        a.cols + 4 * pc,
-        rows,
-        depth,
-      );
-    }
-  }
-  return true;
+function emitPackWhole(f: FunctionBuilder, packA: number): void {
+  const [m, k, mcMax, kcMax, aBase, aRows, aCols, dst, b0, b1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [b, pc, ic, kc, mc, icBlocks, paddedM, mr, one] = f.locals('i32', 9);
+  const { loop, clamp, ceilDiv } = loops(f);
+  f.i32Const(MR).set(mr);
+  f.i32Const(1).set(one);
+  ceilDiv(paddedM, m, mr, true);
+  ceilDiv(icBlocks, m, mcMax, false);
+  loop(b, b0, b1, one, () => {
+    f.get(b).get(icBlocks).i32DivS().get(kcMax).i32Mul().set(pc);
+    f.get(b).get(b).get(icBlocks).i32DivS().get(icBlocks).i32Mul().i32Sub();
+    f.get(mcMax).i32Mul().set(ic);
+    clamp(kc, kcMax, k, pc);
+    clamp(mc, mcMax, m, ic);
+    f.get(dst).get(pc).get(paddedM).i32Mul().get(ic).get(kc).i32Mul().i32Add();
+    f.i32Const(2).i32Shl().i32Add();
+    f.get(aBase);
+    f.get(aRows).get(ic).i32Const(2).i32Shl().i32Add();
+    f.get(aCols).get(pc).i32Const(2).i32Shl().i32Add();
+    f.get(mc).get(kc).call(packA);
+  });
 }
 
 /**
- * Compute the columns [j0, j1) of a GEMM problem with one set of packing buffers; `wholeA`
- * says A is already packed in `scratch.a` by `packWholeA`.
+ * gemm(m, k, mcMax, kcMax, ncMax, aMode, packedA, aBase, aRows, aCols, bBase, bRows, bCols,
+ * cBase, cRows, cCols, j0, j1, scratch): columns [j0, j1) of C = A·B with the block sizes given,
+ * packing into the `SCRATCH_BYTES` block at `scratch`. A is packed per block (`A_BLOCKS`), all of
+ * it into the scratch first and reused by every column block (`A_WHOLE`), or taken whole from
+ * `packedA` (`A_SHARED`).
+ */
+function emitDriver(
+  f: FunctionBuilder,
+  packA: number,
+  packB: number,
+  macro: number,
+  packWhole: number,
+): void {
+  const [m, k, mcMax, kcMax, ncMax, aMode, packedA, aBase, aRows, aCols] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+  ];
+  const [bBase, bRows, bCols, cBase, cRows, cCols, j0, j1, scratch] = [
+    10, 11, 12, 13, 14, 15, 16, 17, 18,
+  ];
+  const [jc, pc, ic, nc, kc, mc, ap, bp, tile, paddedM, whole, blocks, mr, zero] = f.locals(
+    'i32',
+    14,
+  );
+  const { loop, clamp, ceilDiv } = loops(f);
+  f.get(scratch).i32Const(A_BYTES).i32Add().set(bp);
+  f.get(bp).i32Const(B_BYTES).i32Add().set(tile);
+  f.i32Const(MR).set(mr);
+  ceilDiv(paddedM, m, mr, true);
+  f.get(packedA).set(whole);
+  f.get(aMode).i32Const(A_WHOLE).i32Eq().if();
+  f.get(scratch).set(whole);
+  ceilDiv(blocks, m, mcMax, false);
+  ceilDiv(pc, k, kcMax, false);
+  f.get(blocks).get(pc).i32Mul().set(blocks);
+  f.get(m).get(k).get(mcMax).get(kcMax).get(aBase).get(aRows).get(aCols);
+  f.get(whole).get(zero).get(blocks).call(packWhole);
+  f.end();
+  loop(jc, j0, j1, ncMax, () => {
+    clamp(nc, ncMax, j1, jc);
+    loop(pc, zero, k, kcMax, () => {
+      clamp(kc, kcMax, k, pc);
+      f.get(bp).get(bBase);
+      f.get(bRows).get(pc).i32Const(2).i32Shl().i32Add();
+      f.get(bCols).get(jc).i32Const(2).i32Shl().i32Add();
+      f.get(kc).get(nc).call(packB);
+      loop(ic, zero, m, mcMax, () => {
+        clamp(mc, mcMax, m, ic);
+        f.get(aMode).i32Const(A_BLOCKS).i32Eq().if();
+        f.get(scratch).set(ap);
+        f.get(ap).get(aBase);
+        f.get(aRows).get(ic).i32Const(2).i32Shl().i32Add();
+        f.get(aCols).get(pc).i32Const(2).i32Shl().i32Add();
+        f.get(mc).get(kc).call(packA);
+        f.else();
+        f.get(whole).get(pc).get(paddedM).i32Mul().get(ic).get(kc).i32Mul().i32Add();
+        f.i32Const(2).i32Shl().i32Add().set(ap);
+        f.end();
+        f.get(mc).get(nc).get(kc).get(ap).get(bp);
+        f.get(cRows).get(ic).i32Const(2).i32Shl().i32Add();
+        f.get(cCols).get(jc).i32Const(2).i32Shl().i32Add();
+        f.get(cBase).get(pc).i32Const(0).i32GtS().get(tile).call(macro);
+      });
+    });
+  });
+}
+
+/** The block sizes of a problem and the bytes of all of A packed. */
+function blocking(problem: GemmProblem) {
+  const { m, n, k } = problem;
+  return {
+    mc: blockSize(m, MC, MR),
+    kc: blockSize(k, KC, 1),
+    nc: blockSize(n, NC, NR),
+    packedBytes: Math.ceil(m / MR) * MR * k * 4,
+  };
+}
+
+/**
+ * Run GEMM problems (a batch, or the groups of a convolution), each in its better orientation,
+ * over the runtime's threads; their results must not overlap. The GEMM module must be ready
+ * (`gemmKernels` returned it). Allocates scratch (the threads' packing blocks on first use, a
+ * shared packed A when one is cut over several tasks): take byte addresses before calling.
  *
  * @example
- * runGemmColumns(kernels, problem, scratch, 0, problem.n, packWholeA(kernels, problem, scratch));
+ * if (gemmKernels(runtime)) runGemms(runtime, [problem]);
  */
-export function runGemmColumns(
-  kernels: GemmKernels,
-  problem: GemmProblem,
-  scratch: GemmScratch,
-  j0: number,
-  j1: number,
-  wholeA: boolean,
-): void {
-  const { m, k, a, b, c } = problem;
-  const { mc: mcMax, kc: kcMax, nc: ncMax, aOffset } = blocking(problem);
-  for (let jc = j0; jc < j1; jc += ncMax) {
-    const nc = Math.min(ncMax, j1 - jc);
-    for (let pc = 0; pc < k; pc += kcMax) {
-      const kc = Math.min(kcMax, k - pc);
-      kernels.packB(scratch.b, b.base, b.rows + 4 * pc, b.cols + 4 * jc, kc, nc);
-      for (let ic = 0; ic < m; ic += mcMax) {
-        const mc = Math.min(mcMax, m - ic);
-        let ap = scratch.a;
-        if (wholeA) ap += aOffset(ic, pc);
-        else kernels.packA(ap, a.base, a.rows + 4 * ic, a.cols + 4 * pc, mc, kc);
-        kernels.macro(
+export function runGemms(runtime: WasmRuntime, problems: readonly GemmProblem[]): void {
+  const oriented = problems.map(orient);
+  let macs = 0;
+  for (const p of oriented) macs += p.m * p.n * p.k;
+  const wanted = taskCount(runtime.threads, macs, MIN_TASK_MACS);
+  const packTasks: number[][] = [];
+  const tasks: number[][] = [];
+  const shared: { offset: number; bytes: number }[] = [];
+  for (const p of oriented) {
+    // Enough products: one task each. Else cut each product's columns (whole micro-tiles).
+    const perProduct = Math.ceil(wanted / oriented.length);
+    const parts = Math.max(
+      Math.min(perProduct, Math.floor(p.n / WIDE_TASK_COLUMNS)),
+      Math.min(runtime.threads, perProduct, Math.floor(p.n / MIN_TASK_COLUMNS)),
+    );
+    const bounds = splitRange(p.n, parts, NR);
+    const { mc, kc, nc, packedBytes } = blocking(p);
+    let mode = packedBytes <= WHOLE_A_BYTES ? A_WHOLE : A_BLOCKS;
+    let packedA = 0;
+    if (mode === A_BLOCKS && bounds.length > 2) {
+      // Each task would pack all of A: pack it once, spread over the threads, and share it.
+      mode = A_SHARED;
+      packedA = runtime.memory.allocScratch(packedBytes);
+      shared.push({ offset: packedA, bytes: packedBytes });
+      const blocks = splitRange(Math.ceil(p.m / mc) * Math.ceil(p.k / kc), bounds.length - 1);
+      for (let i = 1; i < blocks.length; i++) {
+        const { a } = p;
+        packTasks.push([
+          p.m,
+          p.k,
           mc,
-          nc,
           kc,
-          ap,
-          scratch.b,
-          c.rows + 4 * ic,
-          c.cols + 4 * jc,
-          c.base,
-          pc > 0 ? 1 : 0,
-          scratch.tile,
-        );
+          a.base,
+          a.rows,
+          a.cols,
+          packedA,
+          blocks[i - 1],
+          blocks[i],
+        ]);
       }
     }
+    for (let i = 1; i < bounds.length; i++) {
+      const { a, b, c } = p;
+      tasks.push([
+        ...[p.m, p.k, mc, kc, nc, mode, packedA, a.base, a.rows, a.cols],
+        ...[b.base, b.rows, b.cols, c.base, c.rows, c.cols, bounds[i - 1], bounds[i]],
+      ]);
+    }
   }
+  if (packTasks.length > 0) runtime.run('gemm', gemmDriverModule, 'packWhole', packTasks);
+  runtime.run('gemm', gemmDriverModule, 'gemm', tasks, SCRATCH_BYTES);
+  for (const { offset, bytes } of shared) runtime.memory.freeScratch(offset, bytes);
 }
 
 /** Cᵀ = Bᵀ·Aᵀ: the same product with the operands' roles swapped (C is then written by column). */
@@ -228,21 +331,10 @@ function transposed(p: GemmProblem): GemmProblem {
  * @example
  * orient({ m: 64, n: 9, k: 4096, a, b, c }).m // 9
  */
-export function orient(problem: GemmProblem): GemmProblem {
+function orient(problem: GemmProblem): GemmProblem {
   const padded = (m: number, n: number) => Math.ceil(m / MR) * MR * Math.ceil(n / NR) * NR;
   const swap = problem.k >= 32 && padded(problem.n, problem.m) < 0.8 * padded(problem.m, problem.n);
   return swap ? transposed(problem) : problem;
-}
-
-/**
- * Run a whole GEMM problem on one thread, in its better orientation.
- *
- * @example
- * runGemm(kernels, problem, scratch);
- */
-export function runGemm(kernels: GemmKernels, problem: GemmProblem, scratch: GemmScratch): void {
-  const oriented = orient(problem);
-  runGemmColumns(kernels, oriented, scratch, 0, oriented.n, packWholeA(kernels, oriented, scratch));
 }
 
 /**

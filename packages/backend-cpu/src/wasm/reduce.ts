@@ -7,12 +7,15 @@
  * pipeline), then across lanes; columns are folded row by row into the output, four columns at a
  * time. Sums accumulate in float32 (within the n·ε·Σ|x| bound of any float32 summation order);
  * max and min propagate NaN as `Math.max`/`min`. Everything else declines to the TypedArray
- * kernels.
+ * kernels. Large reductions are cut for the runtime's threads along what they keep — runs of
+ * rows, or ranges of columns — never along what they fold, so every sum is added up in the same
+ * order as on one thread.
  */
 import type { ReduceOp } from '@tensile/core';
 import { type ArrayOut, type ArrayView, contiguousStrides, sizeOf } from '../strided.js';
 import type { FunctionBuilder, ModuleBuilder } from './emitter.js';
 import type { WasmRuntime } from './runtime.js';
+import { MIN_TASK_ELEMENTS, splitRange, taskCount } from './work-split.js';
 
 type FoldOp = 'sum' | 'max' | 'min';
 
@@ -101,9 +104,12 @@ function emitRows(f: FunctionBuilder, op: FoldOp): void {
   f.end();
 }
 
-/** columns(rows, length, src, dst): dst[j] = fold over r of src[r·length + j] (rows ≥ 1). */
+/**
+ * columns(rows, length, src, dst, stride): dst[j] = fold over r of the float at byte
+ * `src + r·stride + 4j` (rows ≥ 1).
+ */
 function emitColumns(f: FunctionBuilder, op: FoldOp): void {
-  const [rows, length, src, dst] = [0, 1, 2, 3];
+  const [rows, length, src, dst, stride] = [0, 1, 2, 3, 4];
   const row = f.local('i32');
   const j = f.local('i32');
   const from = f.local('i32');
@@ -128,7 +134,7 @@ function emitColumns(f: FunctionBuilder, op: FoldOp): void {
   f.i32Const(1).set(row);
   f.block().loop();
   f.get(row).get(rows).i32GeS().brIf(1);
-  f.get(src).get(row).get(length).i32Mul().i32Const(2).i32Shl().i32Add().set(from);
+  f.get(src).get(row).get(stride).i32Mul().i32Add().set(from);
   f.get(dst).set(to);
   f.i32Const(0).set(j);
   f.block().loop();
@@ -159,13 +165,8 @@ function emitColumns(f: FunctionBuilder, op: FoldOp): void {
 function reduceModule(op: FoldOp) {
   return (m: ModuleBuilder) => {
     emitRows(m.function('rows', ['i32', 'i32', 'i32', 'i32']), op);
-    emitColumns(m.function('columns', ['i32', 'i32', 'i32', 'i32']), op);
+    emitColumns(m.function('columns', ['i32', 'i32', 'i32', 'i32', 'i32']), op);
   };
-}
-
-interface ReduceKernels {
-  rows(rows: number, length: number, src: number, dst: number): void;
-  columns(rows: number, length: number, src: number, dst: number): void;
 }
 
 /**
@@ -201,15 +202,40 @@ export function wasmReduce(
   });
   if (sizeOf(x.shape) === 0 || runs.length === 0 || runs.length > 2) return false;
   if (runs.length === 1 && !runs[0].reduced) return false;
-  const kernels = runtime.exports<ReduceKernels>(`reduce:${op}`, reduceModule(op));
-  if (kernels === undefined) return false;
+  const key = `reduce:${op}`;
+  const source = reduceModule(op);
+  if (runtime.exports(key, source) === undefined) return false;
   const src = x.data.byteOffset + 4 * x.offset;
   const dst = out.data.byteOffset;
-  if (runs[runs.length - 1].reduced) {
+  const parts = taskCount(runtime.threads, sizeOf(x.shape), MIN_TASK_ELEMENTS);
+  const last = runs[runs.length - 1];
+  if (last.reduced) {
+    // Runs of whole rows.
     const rows = runs.length === 2 ? runs[0].size : 1;
-    kernels.rows(rows, runs[runs.length - 1].size, src, dst);
+    const bounds = splitRange(rows, parts);
+    const tasks = bounds
+      .slice(1)
+      .map((end, i) => [
+        end - bounds[i],
+        last.size,
+        src + 4 * bounds[i] * last.size,
+        dst + 4 * bounds[i],
+      ]);
+    runtime.run(key, source, 'rows', tasks);
   } else {
-    kernels.columns(runs[0].size, runs[1].size, src, dst);
+    // Ranges of columns (starting at a vector boundary).
+    const [rows, length] = [runs[0].size, last.size];
+    const bounds = splitRange(length, parts, 4);
+    const tasks = bounds
+      .slice(1)
+      .map((end, i) => [
+        rows,
+        end - bounds[i],
+        src + 4 * bounds[i],
+        dst + 4 * bounds[i],
+        4 * length,
+      ]);
+    runtime.run(key, source, 'columns', tasks);
   }
   return true;
 }

@@ -3,17 +3,25 @@
  *
  * Each kernel family is one small module built by `ModuleBuilder`. A module is compiled once per
  * process (per memory kind and FMA choice) and instantiated once per backend memory, so every
- * backend — and, later, every worker thread sharing a memory — runs the same code. Compilation is
+ * backend — and every worker thread sharing a memory — runs the same code. Compilation is
  * synchronous where the engine allows it (Node, workers); where it refuses (a browser main thread
  * caps synchronous compiles at 4 KiB) the module compiles in the background and callers fall back
  * to the TypedArray kernels until it is ready.
+ *
+ * `run` is how kernels execute: a list of tasks (calls of one export), which a runtime with more
+ * than one thread hands to its `ThreadPool` — started on first use, so a backend that never
+ * runs large work never starts a thread — and which otherwise run one after another here.
+ * Kernels that pack (GEMM) ask for a scratch block per thread; the runtime allocates those once,
+ * from this thread, and keeps them until `dispose`.
  *
  * `detectWasmFeatures` validates tiny modules once to learn whether the engine has fixed-width
  * SIMD and the relaxed-SIMD `f32x4.relaxed_madd` (behind a flag in Node 20's V8 11.3).
  */
 import type { CpuMemory } from '../memory.js';
 import { ModuleBuilder } from './emitter.js';
+import { ThreadPool } from './thread-pool.js';
 import { requireWebAssembly, type WasmModule, webAssembly } from './webassembly.js';
+import { CONTROL } from './worker-source.js';
 
 /**
  * What the engine validates.
@@ -72,8 +80,15 @@ export type ModuleSource = (module: ModuleBuilder, fma: boolean) => void;
 /** Compiled modules by key (`'pending'` while a background compile runs). */
 const compiled = new Map<string, WasmModule | 'pending'>();
 
+/** One instantiated module: its compiled form (for the workers) and this thread's exports. */
+interface Instantiated {
+  readonly module: WasmModule;
+  readonly exports: Record<string, unknown>;
+}
+
 /**
- * The generated kernels of one backend: its memory plus an instance of each module it used.
+ * The generated kernels of one backend: its memory, an instance of each module it used, and
+ * (with `threads` > 1) the worker threads that run their tasks in parallel.
  *
  * @example
  * const runtime = new WasmRuntime(new CpuMemory(), false);
@@ -85,11 +100,20 @@ export class WasmRuntime {
   readonly memory: CpuMemory;
   /** True when kernels use `f32x4.relaxed_madd`. */
   readonly fma: boolean;
-  readonly #instances = new Map<string, Record<string, unknown>>();
+  /** Threads a kernel may split its work over, this one included (1: no worker threads). */
+  readonly threads: number;
+  readonly #instances = new Map<string, Instantiated>();
+  #pool: ThreadPool | undefined;
+  #scratch: { readonly bytes: number; readonly blocks: readonly number[] } | undefined;
 
-  constructor(memory: CpuMemory, fma: boolean) {
+  /** `threads` > 1 needs a shared memory. */
+  constructor(memory: CpuMemory, fma: boolean, threads = 1) {
+    if (threads > 1 && !memory.shared) {
+      throw new Error('WasmRuntime: worker threads need a shared memory');
+    }
     this.memory = memory;
     this.fma = fma;
+    this.threads = threads;
   }
 
   /**
@@ -97,8 +121,63 @@ export class WasmRuntime {
    * still compiling in the background.
    */
   exports<T>(key: string, source: ModuleSource): T | undefined {
+    return this.#instance(key, source)?.exports as T | undefined;
+  }
+
+  /** Tasks the worker threads have run so far (0 while none has started). */
+  get workerTasks(): number {
+    return this.#pool?.workerTasks ?? 0;
+  }
+
+  /**
+   * Call export `name` of module `key` once per task with the task's i32 arguments — on the
+   * worker threads too when there is more than one task — plus, with `scratchBytes` > 0, the
+   * address of the running thread's own scratch block of that size (tasks with `MAX_ARGS` or
+   * more arguments stay on this thread). Tasks must write disjoint outputs. The module must be ready (`exports` returned it). May allocate the scratch blocks,
+   * so take byte addresses before calling.
+   *
+   * @example
+   * runtime.run('unary:exp', source, 'run', [[rows, length, src, stride, dst]]);
+   */
+  run(
+    key: string,
+    source: ModuleSource,
+    name: string,
+    tasks: readonly (readonly number[])[],
+    scratchBytes = 0,
+  ): void {
+    const instance = this.#instance(key, source);
+    const local = instance?.exports[name] as ((...args: number[]) => unknown) | undefined;
+    if (instance === undefined || local === undefined) {
+      throw new Error(`WasmRuntime: module ${key} has no ready export ${name}`);
+    }
+    const scratch = scratchBytes > 0 ? this.#scratchBlocks(scratchBytes) : undefined;
+    if (this.threads <= 1 || tasks.length <= 1 || (tasks[0]?.length ?? 0) >= CONTROL.MAX_ARGS) {
+      for (const args of tasks) {
+        if (scratch === undefined) local(...args);
+        else local(...args, scratch[0]);
+      }
+      return;
+    }
+    this.#pool ??= new ThreadPool(this.memory.memory, this.threads - 1);
+    this.#pool.run({ module: instance.module, name, local }, tasks, scratch);
+  }
+
+  /**
+   * Stop the worker threads and forget the scratch blocks (the memory is about to be cleared);
+   * resolves once the threads have exited. The runtime stays usable: a later large op starts
+   * new threads.
+   */
+  async dispose(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = undefined;
+    this.#scratch = undefined;
+    await pool?.dispose();
+  }
+
+  #instance(key: string, source: ModuleSource): Instantiated | undefined {
     const cached = this.#instances.get(key);
-    if (cached !== undefined) return cached as T;
+    if (cached !== undefined) return cached;
     const module = compileOnce(`${key}|shared=${this.memory.shared}|fma=${this.fma}`, () => {
       const builder = new ModuleBuilder({ shared: this.memory.shared });
       source(builder, this.fma);
@@ -107,8 +186,21 @@ export class WasmRuntime {
     if (module === undefined) return undefined;
     const api = requireWebAssembly();
     const instance = new api.Instance(module, { env: { memory: this.memory.memory } });
-    this.#instances.set(key, instance.exports);
-    return instance.exports as T;
+    const entry = { module, exports: instance.exports };
+    this.#instances.set(key, entry);
+    return entry;
+  }
+
+  /** One scratch block of at least `bytes` per thread, this thread's first. */
+  #scratchBlocks(bytes: number): readonly number[] {
+    const current = this.#scratch;
+    if (current !== undefined && current.bytes >= bytes) return current.blocks;
+    if (current !== undefined) {
+      for (const block of current.blocks) this.memory.freeScratch(block, current.bytes);
+    }
+    const blocks = Array.from({ length: this.threads }, () => this.memory.allocScratch(bytes));
+    this.#scratch = { bytes, blocks };
+    return blocks;
   }
 }
 

@@ -7,13 +7,15 @@
  * input then folds its taps in, four outputs at a time: with stride 1 the four inputs are one
  * vector load, with stride 2 they are the even lanes of two loads (a shuffle); other strides and
  * the borders, where taps fall in the padding, go one float at a time over just the valid
- * outputs. Padding is never materialised. Sums accumulate in float32.
+ * outputs. Padding is never materialised. Sums accumulate in float32. Large inputs are cut into
+ * runs of planes (images × channels) for the runtime's threads.
  */
 import type { WindowParams } from '@tensile/core';
 import { type ArrayOut, type ArrayView, contiguousStrides, sizeOf } from '../strided.js';
 import { windowOutputSize } from '../window-taps.js';
 import type { FunctionBuilder, ModuleBuilder } from './emitter.js';
 import type { WasmRuntime } from './runtime.js';
+import { MIN_TASK_ELEMENTS, splitRange, taskCount } from './work-split.js';
 
 type PoolOp = 'sum' | 'max' | 'min';
 
@@ -183,27 +185,37 @@ export function wasmReduceWindow(
     return false;
   }
   if (sizeOf(outputShape) === 0) return true;
-  const kernel = runtime.exports<{ run(...args: number[]): void }>(`pool:${op}`, poolModule(op));
-  if (kernel === undefined) return false;
-  // The last two dims (a rank-1 operand is one row).
+  const key = `pool:${op}`;
+  const source = poolModule(op);
+  if (runtime.exports(key, source) === undefined) return false;
+  // The last two dims (a rank-1 operand is one row); the dims before them are planes.
   const h = rank - 2;
   const w = rank - 1;
   const dim = (list: readonly number[], d: number, fallback: number) =>
     d >= 0 ? list[d] : fallback;
-  kernel.run(
-    x.data.byteOffset + 4 * x.offset,
-    out.data.byteOffset,
-    sizeOf(x.shape.slice(0, rank - spatial)),
-    dim(x.shape, h, 1),
-    x.shape[w],
-    dim(outputShape, h, 1),
-    outputShape[w],
-    dim(windowDimensions, h, 1),
-    windowDimensions[w],
-    dim(windowStrides, h, 1),
-    windowStrides[w],
-    h >= 0 ? padding[h][0] : 0,
-    padding[w][0],
-  );
+  const planes = sizeOf(x.shape.slice(0, rank - spatial));
+  const inPlane = dim(x.shape, h, 1) * x.shape[w];
+  const outPlane = dim(outputShape, h, 1) * outputShape[w];
+  const src = x.data.byteOffset + 4 * x.offset;
+  const dst = out.data.byteOffset;
+  const bounds = splitRange(planes, taskCount(runtime.threads, sizeOf(x.shape), MIN_TASK_ELEMENTS));
+  const tasks = bounds
+    .slice(1)
+    .map((end, i) => [
+      src + 4 * bounds[i] * inPlane,
+      dst + 4 * bounds[i] * outPlane,
+      end - bounds[i],
+      dim(x.shape, h, 1),
+      x.shape[w],
+      dim(outputShape, h, 1),
+      outputShape[w],
+      dim(windowDimensions, h, 1),
+      windowDimensions[w],
+      dim(windowStrides, h, 1),
+      windowStrides[w],
+      h >= 0 ? padding[h][0] : 0,
+      padding[w][0],
+    ]);
+  runtime.run(key, source, 'run', tasks);
   return true;
 }
