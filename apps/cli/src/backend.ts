@@ -14,7 +14,6 @@ import {
   setDefaultBackend,
   unregisterBackend,
 } from '@tensile/core';
-import type { CliContext } from './context.js';
 
 /** The backend names `--backend` accepts. */
 export const BACKEND_CHOICES = ['cpu', 'dawn', 'auto'] as const;
@@ -73,13 +72,10 @@ function currentDefault(): string | undefined {
  * Register and select the backend for `--backend`.
  *
  * @example
- * const backend = await selectBackend('auto', ctx);
+ * const backend = await selectBackend('auto');
  * try { ... } finally { await backend.release(); }
  */
-export async function selectBackend(
-  choice: BackendChoice,
-  ctx: CliContext,
-): Promise<SelectedBackend> {
+export async function selectBackend(choice: BackendChoice): Promise<SelectedBackend> {
   const previous = currentDefault();
   if (choice === 'cpu') return selectCpu(undefined, previous);
   let dawn: typeof import('@tensile/backend-dawn');
@@ -109,11 +105,9 @@ export async function selectBackend(
   }
   registerBackend(backend);
   setDefaultBackend(backend.name);
-  const software = choice === 'dawn' ? ' (a software adapter is accepted with --backend dawn)' : '';
-  if (choice === 'dawn') ctx.warn(`backend: Dawn WebGPU device acquired${software}`);
   return {
     name: backend.name,
-    description: `${backend.name} (@tensile/backend-dawn: WebGPU through Dawn)`,
+    description: `${backend.name} (@tensile/backend-dawn: WebGPU through Dawn${choice === 'dawn' ? '; --backend dawn also accepts a software adapter' : ''})`,
     release: async () => {
       restoreDefault(previous, backend.name);
       unregisterBackend(backend.name);

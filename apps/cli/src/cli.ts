@@ -14,6 +14,7 @@ import * as trainSpam from './commands/train-spam.js';
 import * as trainSunspots from './commands/train-sunspots.js';
 import * as trainTransfer from './commands/train-transfer.js';
 import type { CliContext } from './context.js';
+import { TrainingInterrupted } from './training.js';
 
 /** A subcommand: its option table, usage text and what it runs. */
 interface Command {
@@ -133,6 +134,10 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     await command.run(values, ctx);
     return 0;
   } catch (error) {
+    if (error instanceof TrainingInterrupted) {
+      ctx.warn(`tensile ${name}: ${error.message}`);
+      return 130;
+    }
     if (error instanceof UsageError) {
       ctx.warn(`tensile ${name}: ${error.message}\n\n${command.usage}`);
       return 2;

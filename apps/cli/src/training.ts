@@ -11,6 +11,7 @@ import type { Tensor } from '@tensile/core';
 import {
   type BatchData,
   type EpochRecord,
+  FitInterrupted,
   type FitOptions,
   type FitResult,
   fit,
@@ -60,6 +61,14 @@ export function formatMetricValues(metrics: MetricValues, prefix = ''): string {
     .join(' ');
 }
 
+/**
+ * Ctrl-C stopped training after its checkpoint was written: `runCli` prints the message and exits
+ * with status 130.
+ */
+export class TrainingInterrupted extends Error {
+  override readonly name = 'TrainingInterrupted';
+}
+
 /** One stdout line per finished epoch. */
 export function epochLine(record: EpochRecord, epochs: number, label?: string): string {
   const evalPart = record.eval === undefined ? '' : ` ${formatMetricValues(record.eval, 'val_')}`;
@@ -76,8 +85,30 @@ export function epochLine(record: EpochRecord, epochs: number, label?: string): 
 export async function runFit<P, O, B extends BatchData>(
   options: RunFitOptions<P, O, B>,
 ): Promise<FitResult<P, O>> {
+  try {
+    return await fitWithLines(options);
+  } catch (error) {
+    if (error instanceof FitInterrupted) {
+      const where =
+        error.checkpoint === undefined
+          ? 'no checkpoint was written'
+          : `checkpoint ${error.checkpoint}; run the same command with --resume to continue`;
+      throw new TrainingInterrupted(`interrupted after step ${error.step}: ${where}`);
+    }
+    throw error;
+  }
+}
+
+function fitWithLines<P, O, B extends BatchData>(
+  options: RunFitOptions<P, O, B>,
+): Promise<FitResult<P, O>> {
   const { ctx } = options;
   const userEpochEnd = options.callbacks?.onEpochEnd;
+  const userStepEnd = options.callbacks?.onStepEnd;
+  // On the CPU backend a whole epoch can run on promise continuations alone, which starves the
+  // event loop: Node would never run the SIGINT handler that interrupts `fit`. Yielding to the
+  // event loop (setImmediate) every ~100 ms lets Ctrl-C through at a negligible cost.
+  let lastYield = performance.now();
   return fit<P, O, B>({
     params: options.params,
     optState: options.optState,
@@ -87,6 +118,7 @@ export async function runFit<P, O, B extends BatchData>(
     key: options.key,
     backend: options.backend,
     output: ctx.progress,
+    exitOnSignal: false,
     ...(ctx.handleSignals ? {} : { signals: [] }),
     ...(options.evalData === undefined ? {} : { evalData: options.evalData }),
     ...(options.evalStep === undefined ? {} : { evalStep: options.evalStep }),
@@ -104,6 +136,13 @@ export async function runFit<P, O, B extends BatchData>(
         }),
     callbacks: {
       ...options.callbacks,
+      onStepEnd: async (context) => {
+        await userStepEnd?.(context);
+        if (performance.now() - lastYield > 100) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
+      },
       onEpochEnd: async (context) => {
         const every = options.epochLineEvery ?? 1;
         const epoch = context.record.epoch + 1;

@@ -136,7 +136,7 @@ export async function runBench(
     if (status !== 0) throw new Error(`npm run bench exited with status ${status}`);
     return undefined;
   }
-  const backend = await selectBackend(opts.backend, ctx);
+  const backend = await selectBackend(opts.backend);
   try {
     ctx.out(`backend: ${backend.description}`);
     const repeats = opts.quick ? 1 : opts.repeats;

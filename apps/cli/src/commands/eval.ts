@@ -69,7 +69,7 @@ export async function evalCheckpoint(
   opts: EvalOptions,
   ctx: CliContext,
 ): Promise<PredictionReport> {
-  const backend = await selectBackend(opts.backend, ctx);
+  const backend = await selectBackend(opts.backend);
   try {
     ctx.out(`backend: ${backend.description}`);
     const { params, metadata, step } = await loadClassifier(opts.checkpoint);

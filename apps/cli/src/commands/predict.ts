@@ -89,7 +89,7 @@ export interface PredictResult {
  * await predictImage({ checkpoint: 'runs/fashion-mnist-cnn/model.safetensors', image: 0, split: 'test', backend: 'cpu', slice: false }, ctx);
  */
 export async function predictImage(opts: PredictOptions, ctx: CliContext): Promise<PredictResult> {
-  const backend = await selectBackend(opts.backend, ctx);
+  const backend = await selectBackend(opts.backend);
   try {
     const data = await loadFashion(ctx, { split: opts.split, slice: opts.slice });
     if (opts.image >= data.dataset.length) {

@@ -115,7 +115,7 @@ export async function trainFashionMnist(
   opts: FashionTrainOptions,
   ctx: CliContext,
 ): Promise<FashionTrainResult> {
-  const backend = await selectBackend(opts.backend, ctx);
+  const backend = await selectBackend(opts.backend);
   const keys: Tensor[] = [];
   let trained: { params: Classifier; optState: unknown } | undefined;
   try {

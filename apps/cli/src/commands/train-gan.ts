@@ -38,6 +38,7 @@ export const options = {
   width: { type: 'string', default: '32' },
   classifier: { type: 'string' },
   samples: { type: 'string', default: '1000' },
+  resume: { type: 'boolean' },
   slice: { type: 'boolean' },
 } as const;
 
@@ -55,6 +56,7 @@ Train a DCGAN on Fashion-MNIST and write a grid of generated samples.
   --classifier PATH        a Fashion-MNIST classifier (tensile train fashion-mnist): report the mean
                            top-class probability it gives --samples generated images (default 1000)
   --slice                  use the committed 2,000-image slice
+  --resume                 continue from the newest checkpoint in DIR/checkpoints
   --out DIR                output directory (default runs/gan)
   --seed N                 PRNG seed (default 0)
 
@@ -71,6 +73,7 @@ export interface GanOptions {
   readonly limit: number | undefined;
   readonly classifier: string | undefined;
   readonly samples: number;
+  readonly resume: boolean;
   readonly slice: boolean;
   readonly out: string;
   readonly seed: number;
@@ -87,6 +90,7 @@ export function parse(values: OptionValues): GanOptions {
     limit: intOption(values, 'limit', { min: 2 }),
     classifier: stringOption(values, 'classifier'),
     samples: requiredInt(values, 'samples', { min: 1 }),
+    resume: flag(values, 'resume'),
     slice: flag(values, 'slice'),
     out: stringOption(values, 'out') ?? join('runs', 'gan'),
     seed: requiredInt(values, 'seed', { min: 0 }),
@@ -132,7 +136,7 @@ function sample(params: GanParams, key: Tensor, n: number, latent: number): Tens
  * await trainGan(parse({ epochs: '1', limit: '256', backend: 'cpu', seed: '0', latent: '64', width: '32', samples: '1000' }), ctx);
  */
 export async function trainGan(opts: GanOptions, ctx: CliContext): Promise<GanResult> {
-  const backend = await selectBackend(opts.backend, ctx);
+  const backend = await selectBackend(opts.backend);
   const keys: Tensor[] = [];
   const owned: unknown[] = [];
   try {
@@ -236,6 +240,7 @@ export async function trainGan(opts: GanOptions, ctx: CliContext): Promise<GanRe
         label: 'gan',
         checkpointDir: join(opts.out, 'checkpoints'),
         checkpointMetadata: { cli: { task: 'dcgan', latent: opts.latent, width: opts.width } },
+        resume: opts.resume,
       });
     } finally {
       step.dispose();

@@ -57,7 +57,7 @@ with a bag-of-words logistic regression on the same split.
   --backend cpu|dawn|auto  (default auto)
   --epochs N               epochs of the recurrent model (default 5)
   --batch B                batch size (default 32)
-  --lr X                   Adam learning rate (default 0.002)
+  --lr X                   Adam learning rate (default 0.005)
   --seq-len T              words per e-mail (subject + body, truncated/padded; default 128)
   --vocab V                vocabulary size incl. <pad> and <unk> (default 5000)
   --hidden H               recurrent hidden size (default 64; embedding 64)
@@ -93,7 +93,7 @@ export function parse(values: OptionValues): SpamOptions {
     backend: choiceOption(values, 'backend', BACKEND_CHOICES),
     epochs: intOption(values, 'epochs', { min: 1 }) ?? 5,
     batch: intOption(values, 'batch', { min: 1 }) ?? 32,
-    lr: numberOption(values, 'lr', { above: 0 }) ?? 2e-3,
+    lr: numberOption(values, 'lr', { above: 0 }) ?? 5e-3,
     seqLen: requiredInt(values, 'seq-len', { min: 1 }),
     vocab: requiredInt(values, 'vocab', { min: 3 }),
     hidden: requiredInt(values, 'hidden', { min: 1 }),
@@ -137,7 +137,7 @@ function bagOfWords(encoded: readonly number[][], vocabSize: number): Float32Arr
  * await trainSpam(parse({ model: 'gru', slice: true, epochs: '1', backend: 'cpu', seed: '0', 'seq-len': '32', vocab: '500', hidden: '16' }), ctx);
  */
 export async function trainSpam(opts: SpamOptions, ctx: CliContext): Promise<SpamResult> {
-  const backend = await selectBackend(opts.backend, ctx);
+  const backend = await selectBackend(opts.backend);
   const keys: Tensor[] = [];
   const owned: unknown[] = [];
   try {

@@ -112,7 +112,7 @@ type SeqBatch = { seq: Tensor };
  * await trainSunspots(parse({ model: 'gru', epochs: '2', backend: 'cpu', seed: '0', window: '20', hidden: '32', 'test-years': '60' }), ctx);
  */
 export async function trainSunspots(opts: SunspotOptions, ctx: CliContext): Promise<SunspotResult> {
-  const backend = await selectBackend(opts.backend, ctx);
+  const backend = await selectBackend(opts.backend);
   const keys: Tensor[] = [];
   const owned: unknown[] = [];
   try {

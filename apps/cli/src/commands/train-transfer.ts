@@ -140,7 +140,7 @@ export async function trainTransfer(
   opts: TransferOptions,
   ctx: CliContext,
 ): Promise<TransferResult> {
-  const backend = await selectBackend(opts.backend, ctx);
+  const backend = await selectBackend(opts.backend);
   const keys: Tensor[] = [];
   const owned: unknown[] = [];
   try {
